@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Circuits and peerings: the ExpressRoute model and its rules. Everything
+ * here runs under RTNL, which also serializes us against NIC events.
+ *
+ * A circuit binds to a port on each of its NICs when it is created, so the
+ * NIC's encapsulation, TPID and S-tags are claimed even before any peering
+ * exists. A peering creates one interface per link.
+ */
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+
+#include "erdev.h"
+
+struct erdev_circuit *erdev_circuit_find(struct net *net, const char *name)
+{
+	struct erdev_circuit *circuit;
+
+	ASSERT_RTNL();
+	list_for_each_entry(circuit, &erdev_pernet(net)->circuits, node)
+		if (!strcmp(circuit->name, name))
+			return circuit;
+	return NULL;
+}
+
+static struct erdev_circuit *erdev_port_first(struct erdev_port *port)
+{
+	return list_first_entry(&port->circuits, struct erdev_link,
+				port_node)->circuit;
+}
+
+/* May @tmpl join the circuits already on @port? */
+static int erdev_port_check_circuit(struct erdev_port *port,
+				    const struct erdev_circuit *tmpl,
+				    struct nlattr *attrs[],
+				    struct netlink_ext_ack *extack)
+{
+	struct net_device *lower = port->dev;
+	struct erdev_circuit *other = erdev_port_first(port);
+	struct erdev_link *link;
+
+	if (port->encap != tmpl->encap) {
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "%s carries circuit %s with encap %s",
+				       lower->name, other->name,
+				       erdev_encap_name(port->encap));
+		NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_CIRCUIT_ENCAP] ?:
+				attrs[ERDEV_A_CIRCUIT_NAME]);
+		return -EBUSY;
+	}
+	if (port->tpid != tmpl->tpid) {
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "%s carries circuit %s with TPID 0x%04x",
+				       lower->name, other->name,
+				       ntohs(port->tpid));
+		NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_CIRCUIT_TPID] ?:
+				attrs[ERDEV_A_CIRCUIT_NAME]);
+		return -EBUSY;
+	}
+	if (tmpl->encap != ERDEV_ENCAP_QINQ)
+		return 0;
+	list_for_each_entry(link, &port->circuits, port_node) {
+		if (link->circuit->stag != tmpl->stag)
+			continue;
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "S-tag %u is used by circuit %s on %s",
+				       tmpl->stag, link->circuit->name,
+				       lower->name);
+		NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_CIRCUIT_STAG]);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+/* Take the circuit's place on @lower's port, creating the port if needed. */
+static int erdev_link_bind(struct erdev_circuit *circuit,
+			   enum erdev_link_role role, struct net_device *lower)
+{
+	struct erdev_port *port = erdev_port_get(lower);
+	bool created = false;
+	int err;
+
+	if (!port) {
+		port = erdev_port_create(lower, circuit->encap, circuit->tpid);
+		if (IS_ERR(port))
+			return PTR_ERR(port);
+		created = true;
+	}
+
+	if (circuit->encap == ERDEV_ENCAP_QINQ) {
+		/* Hardware VLAN filters must let the S-tag in. */
+		err = vlan_vid_add(lower, circuit->tpid, circuit->stag);
+		if (err) {
+			if (created)
+				erdev_port_destroy(port);
+			return err;
+		}
+		set_bit(circuit->stag, port->stags);
+	}
+
+	circuit->link[role].port = port;
+	circuit->link[role].circuit = circuit;
+	list_add_tail(&circuit->link[role].port_node, &port->circuits);
+	return 0;
+}
+
+static void erdev_link_unbind(struct erdev_circuit *circuit,
+			      enum erdev_link_role role)
+{
+	struct erdev_port *port = circuit->link[role].port;
+
+	if (!port)
+		return;
+	if (circuit->encap == ERDEV_ENCAP_QINQ) {
+		clear_bit(circuit->stag, port->stags);
+		vlan_vid_del(port->dev, circuit->tpid, circuit->stag);
+	}
+	list_del(&circuit->link[role].port_node);
+	circuit->link[role].port = NULL;
+	if (list_empty(&port->circuits))
+		erdev_port_destroy(port);
+}
+
+static const int erdev_link_attr[ERDEV_LINKS] = {
+	ERDEV_A_CIRCUIT_PRIMARY_IFINDEX,
+	ERDEV_A_CIRCUIT_SECONDARY_IFINDEX,
+};
+
+/* Look up and vet the NICs of a new circuit. */
+static int erdev_circuit_lowers(struct net *net,
+				const struct erdev_circuit *tmpl,
+				int ifindex[ERDEV_LINKS],
+				struct net_device *lower[ERDEV_LINKS],
+				struct nlattr *attrs[],
+				struct netlink_ext_ack *extack)
+{
+	struct erdev_port *port;
+	int role, err;
+
+	for (role = 0; role < ERDEV_LINKS; role++) {
+		struct nlattr *attr = attrs[erdev_link_attr[role]];
+
+		lower[role] = NULL;
+		if (!ifindex[role])
+			continue;
+		lower[role] = __dev_get_by_index(net, ifindex[role]);
+		if (!lower[role]) {
+			NL_SET_ERR_MSG_FMT_MOD(extack,
+					       "no device with ifindex %d",
+					       ifindex[role]);
+			NL_SET_BAD_ATTR(extack, attr);
+			return -ENODEV;
+		}
+		err = erdev_port_check_lower(lower[role], extack, attr);
+		if (err)
+			return err;
+		port = erdev_port_get(lower[role]);
+		if (port) {
+			err = erdev_port_check_circuit(port, tmpl, attrs,
+						       extack);
+			if (err)
+				return err;
+		}
+	}
+	if (lower[0] == lower[1]) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "primary and secondary are the same device");
+		NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_CIRCUIT_SECONDARY_IFINDEX]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int erdev_circuit_new(struct net *net, struct erdev_circuit *tmpl,
+		      int ifindex[ERDEV_LINKS], struct nlattr *attrs[],
+		      struct netlink_ext_ack *extack)
+{
+	struct erdev_net *en = erdev_pernet(net);
+	struct net_device *lower[ERDEV_LINKS];
+	struct erdev_circuit *circuit;
+	int role, err;
+
+	ASSERT_RTNL();
+	if (erdev_circuit_find(net, tmpl->name)) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "circuit %s already exists",
+				       tmpl->name);
+		NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_CIRCUIT_NAME]);
+		return -EEXIST;
+	}
+
+	err = erdev_circuit_lowers(net, tmpl, ifindex, lower, attrs, extack);
+	if (err)
+		return err;
+
+	circuit = kmemdup(tmpl, sizeof(*tmpl), GFP_KERNEL);
+	if (!circuit)
+		return -ENOMEM;
+	circuit->net = net;
+	memset(circuit->link, 0, sizeof(circuit->link));
+	memset(circuit->peering, 0, sizeof(circuit->peering));
+
+	for (role = 0; role < ERDEV_LINKS; role++) {
+		if (!lower[role])
+			continue;
+		err = erdev_link_bind(circuit, role, lower[role]);
+		if (err) {
+			NL_SET_ERR_MSG_FMT_MOD(extack, "cannot bind to %s",
+					       lower[role]->name);
+			goto unbind;
+		}
+	}
+
+	list_add_tail(&circuit->node, &en->circuits);
+	en->gen++;
+	erdev_nl_notify_circuit(circuit, ERDEV_CMD_CIRCUIT_ADD_NTF);
+	return 0;
+
+unbind:
+	while (--role >= 0)
+		erdev_link_unbind(circuit, role);
+	kfree(circuit);
+	return err;
+}
+
+/* Unregister the interfaces of @peering, all at once. */
+static void erdev_peering_unregister(struct erdev_peering *peering)
+{
+	LIST_HEAD(list);
+	int role;
+
+	for (role = 0; role < ERDEV_LINKS; role++)
+		if (peering->dev[role])
+			unregister_netdevice_queue(peering->dev[role], &list);
+	unregister_netdevice_many(&list);
+}
+
+static void erdev_peering_free(struct erdev_peering *peering)
+{
+	erdev_peering_unregister(peering);
+	peering->circuit->peering[peering->type] = NULL;
+	kfree(peering);
+}
+
+void erdev_circuit_del(struct erdev_circuit *circuit)
+{
+	int type, role;
+
+	ASSERT_RTNL();
+	/* Listeners get the circuit as it was, peerings included. */
+	erdev_nl_notify_circuit(circuit, ERDEV_CMD_CIRCUIT_DEL_NTF);
+
+	for (type = 0; type < ERDEV_PEERINGS; type++)
+		if (circuit->peering[type])
+			erdev_peering_free(circuit->peering[type]);
+	for (role = 0; role < ERDEV_LINKS; role++)
+		erdev_link_unbind(circuit, role);
+
+	list_del(&circuit->node);
+	erdev_pernet(circuit->net)->gen++;
+	kfree(circuit);
+}
+
+/* Is @ctag free for a new peering of @circuit? */
+static int erdev_peering_check_ctag(struct erdev_circuit *circuit,
+				    enum erdev_peering_type type, u16 ctag,
+				    struct nlattr *attrs[],
+				    struct netlink_ext_ack *extack)
+{
+	struct erdev_peering *other;
+	struct erdev_link *link;
+	int role, t;
+
+	if (circuit->encap == ERDEV_ENCAP_QINQ) {
+		other = circuit->peering[!type];
+		if (other && other->ctag == ctag) {
+			NL_SET_ERR_MSG_FMT_MOD(extack,
+					       "C-tag %u is used by the %s peering of %s",
+					       ctag, erdev_peering_name(!type),
+					       circuit->name);
+			goto bad;
+		}
+		return 0;
+	}
+
+	/* Dot1Q: the tag is unique across every circuit on the NICs. */
+	for (role = 0; role < ERDEV_LINKS; role++) {
+		struct erdev_port *port = circuit->link[role].port;
+
+		if (!port)
+			continue;
+		list_for_each_entry(link, &port->circuits, port_node) {
+			for (t = 0; t < ERDEV_PEERINGS; t++) {
+				other = link->circuit->peering[t];
+				if (!other || other->ctag != ctag)
+					continue;
+				NL_SET_ERR_MSG_FMT_MOD(extack,
+						       "VLAN %u is used by circuit %s on %s",
+						       ctag, link->circuit->name,
+						       port->dev->name);
+				goto bad;
+			}
+		}
+	}
+	return 0;
+bad:
+	NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_PEERING_CTAG]);
+	return -EEXIST;
+}
+
+int erdev_peering_new(struct erdev_circuit *circuit,
+		      enum erdev_peering_type type, u16 ctag,
+		      struct nlattr *attrs[], struct netlink_ext_ack *extack)
+{
+	struct erdev_peering *peering;
+	struct net_device *dev;
+	int role, err;
+
+	ASSERT_RTNL();
+	if (circuit->peering[type]) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "circuit %s already has a %s peering",
+				       circuit->name, erdev_peering_name(type));
+		NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_PEERING_TYPE]);
+		return -EEXIST;
+	}
+	err = erdev_peering_check_ctag(circuit, type, ctag, attrs, extack);
+	if (err)
+		return err;
+
+	peering = kzalloc(sizeof(*peering), GFP_KERNEL);
+	if (!peering)
+		return -ENOMEM;
+	peering->circuit = circuit;
+	peering->type = type;
+	peering->ctag = ctag;
+	circuit->peering[type] = peering;
+
+	for (role = 0; role < ERDEV_LINKS; role++) {
+		if (!circuit->link[role].port)
+			continue;
+		dev = erdev_dev_create(peering, role, extack);
+		if (IS_ERR(dev)) {
+			err = PTR_ERR(dev);
+			NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_PEERING_TYPE]);
+			erdev_peering_free(peering);
+			return err;
+		}
+	}
+
+	erdev_pernet(circuit->net)->gen++;
+	erdev_nl_notify_peering(peering, ERDEV_CMD_PEERING_ADD_NTF, -1);
+	return 0;
+}
+
+void erdev_peering_del(struct erdev_peering *peering)
+{
+	struct erdev_circuit *circuit = peering->circuit;
+
+	ASSERT_RTNL();
+	erdev_nl_notify_peering(peering, ERDEV_CMD_PEERING_DEL_NTF, -1);
+	erdev_peering_free(peering);
+	erdev_pernet(circuit->net)->gen++;
+}
+
+/* @lower is going away: so do the circuits on it. */
+void erdev_port_flush(struct net_device *lower)
+{
+	struct erdev_port *port;
+
+	ASSERT_RTNL();
+	/* The port is freed with its last circuit: look it up each time. */
+	while ((port = erdev_port_get(lower)))
+		erdev_circuit_del(erdev_port_first(port));
+}
+
+void erdev_net_flush(struct net *net)
+{
+	struct erdev_net *en = erdev_pernet(net);
+
+	ASSERT_RTNL();
+	while (!list_empty(&en->circuits))
+		erdev_circuit_del(list_first_entry(&en->circuits,
+						   struct erdev_circuit, node));
+}

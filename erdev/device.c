@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The erdev net_device: one per peering and link, stacked on a NIC the
+ * way an 8021q device is (upper/lower link, operstate, MTU and features
+ * follow the NIC), but tagging twice.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <net/rtnetlink.h>
+#include <uapi/linux/if_erdev.h>
+
+#include "erdev.h"
+
+/* Offloads that stay valid with one or two tags in front of the payload. */
+#define ERDEV_FEATURES (NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
+			NETIF_F_FRAGLIST | NETIF_F_GSO_SOFTWARE | \
+			NETIF_F_GSO_ENCAP_ALL | NETIF_F_RXCSUM | NETIF_F_ALL_TSO)
+
+static unsigned int erdev_max_mtu(const struct erdev_dev *priv)
+{
+	return priv->lower->mtu - erdev_overhead(priv->encap);
+}
+
+static int erdev_init(struct net_device *dev)
+{
+	struct erdev_dev *priv = netdev_priv(dev);
+	struct net_device *lower = priv->lower;
+
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	if (!dev->tstats)
+		return -ENOMEM;
+
+	netif_carrier_off(dev);
+	dev->hw_features = ERDEV_FEATURES;
+	dev->features = lower->vlan_features & ERDEV_FEATURES;
+	dev->vlan_features = dev->features;
+	dev->hw_enc_features = lower->hw_enc_features & ERDEV_FEATURES;
+	dev->needed_headroom = lower->needed_headroom +
+			       erdev_overhead(priv->encap);
+	dev->needed_tailroom = lower->needed_tailroom;
+	erdev_set_lltx(dev);
+
+	netdev_hold(lower, &priv->lower_tracker, GFP_KERNEL);
+	return 0;
+}
+
+static void erdev_uninit(struct net_device *dev)
+{
+	struct erdev_dev *priv = netdev_priv(dev);
+	struct erdev_peering *peering = priv->peering;
+
+	ASSERT_RTNL();
+	if (!hlist_unhashed(&priv->hnode))
+		hash_del_rcu(&priv->hnode);
+	if (priv->vid_added)
+		vlan_vid_del(priv->lower, priv->tpid, priv->ctag);
+	if (priv->upper_linked)
+		netdev_upper_dev_unlink(priv->lower, dev);
+	if (peering) {
+		peering->dev[priv->role] = NULL;
+		WRITE_ONCE(priv->peering, NULL);
+	}
+	netdev_put(priv->lower, &priv->lower_tracker);
+}
+
+static void erdev_free(struct net_device *dev)
+{
+	free_percpu(dev->tstats);
+	dev->tstats = NULL;
+}
+
+static int erdev_open(struct net_device *dev)
+{
+	struct erdev_dev *priv = netdev_priv(dev);
+	struct net_device *lower = priv->lower;
+	int err;
+
+	if (!ether_addr_equal(dev->dev_addr, lower->dev_addr)) {
+		err = dev_uc_add(lower, dev->dev_addr);
+		if (err < 0)
+			return err;
+	}
+	if (dev->flags & IFF_ALLMULTI) {
+		err = dev_set_allmulti(lower, 1);
+		if (err < 0)
+			goto del_unicast;
+	}
+	if (dev->flags & IFF_PROMISC) {
+		err = dev_set_promiscuity(lower, 1);
+		if (err < 0)
+			goto clear_allmulti;
+	}
+	netif_stacked_transfer_operstate(lower, dev);
+	return 0;
+
+clear_allmulti:
+	if (dev->flags & IFF_ALLMULTI)
+		dev_set_allmulti(lower, -1);
+del_unicast:
+	if (!ether_addr_equal(dev->dev_addr, lower->dev_addr))
+		dev_uc_del(lower, dev->dev_addr);
+	return err;
+}
+
+static int erdev_stop(struct net_device *dev)
+{
+	struct erdev_dev *priv = netdev_priv(dev);
+	struct net_device *lower = priv->lower;
+
+	dev_uc_unsync(lower, dev);
+	dev_mc_unsync(lower, dev);
+	if (dev->flags & IFF_ALLMULTI)
+		dev_set_allmulti(lower, -1);
+	if (dev->flags & IFF_PROMISC)
+		dev_set_promiscuity(lower, -1);
+	if (!ether_addr_equal(dev->dev_addr, lower->dev_addr))
+		dev_uc_del(lower, dev->dev_addr);
+	netif_carrier_off(dev);
+	return 0;
+}
+
+static int erdev_set_mac_address(struct net_device *dev, void *p)
+{
+	struct erdev_dev *priv = netdev_priv(dev);
+	struct net_device *lower = priv->lower;
+	struct sockaddr *addr = p;
+	int err;
+
+	if (!is_valid_ether_addr(addr->sa_data))
+		return -EADDRNOTAVAIL;
+
+	if (dev->flags & IFF_UP) {
+		if (!ether_addr_equal(addr->sa_data, lower->dev_addr)) {
+			err = dev_uc_add(lower, addr->sa_data);
+			if (err < 0)
+				return err;
+		}
+		if (!ether_addr_equal(dev->dev_addr, lower->dev_addr))
+			dev_uc_del(lower, dev->dev_addr);
+	}
+	eth_hw_addr_set(dev, addr->sa_data);
+	return 0;
+}
+
+static void erdev_change_rx_flags(struct net_device *dev, int change)
+{
+	struct erdev_dev *priv = netdev_priv(dev);
+
+	if (!(dev->flags & IFF_UP))
+		return;
+	if (change & IFF_ALLMULTI)
+		dev_set_allmulti(priv->lower, dev->flags & IFF_ALLMULTI ? 1 : -1);
+	if (change & IFF_PROMISC)
+		dev_set_promiscuity(priv->lower,
+				    dev->flags & IFF_PROMISC ? 1 : -1);
+}
+
+static void erdev_set_rx_mode(struct net_device *dev)
+{
+	struct erdev_dev *priv = netdev_priv(dev);
+
+	dev_mc_sync(priv->lower, dev);
+	dev_uc_sync(priv->lower, dev);
+}
+
+static int erdev_change_mtu(struct net_device *dev, int new_mtu)
+{
+	struct erdev_dev *priv = netdev_priv(dev);
+
+	if (new_mtu > erdev_max_mtu(priv))
+		return -ERANGE;
+	WRITE_ONCE(dev->mtu, new_mtu);
+	return 0;
+}
+
+static netdev_features_t erdev_fix_features(struct net_device *dev,
+					    netdev_features_t features)
+{
+	struct erdev_dev *priv = netdev_priv(dev);
+	netdev_features_t old = features;
+	netdev_features_t lower;
+
+	lower = netdev_intersect_features(priv->lower->vlan_features |
+					  NETIF_F_RXCSUM,
+					  priv->lower->features);
+	/* Keep the user's control over checksumming, as 8021q does. */
+	if (lower & (NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM))
+		lower |= NETIF_F_HW_CSUM;
+	features = netdev_intersect_features(features, lower);
+	features |= old & (NETIF_F_SOFT_FEATURES | NETIF_F_GSO_SOFTWARE);
+	features |= ERDEV_F_LLTX;
+	return features;
+}
+
+static int erdev_get_iflink(const struct net_device *dev)
+{
+	const struct erdev_dev *priv = netdev_priv(dev);
+
+	return READ_ONCE(priv->lower->ifindex);
+}
+
+static const struct net_device_ops erdev_netdev_ops = {
+	.ndo_init		= erdev_init,
+	.ndo_uninit		= erdev_uninit,
+	.ndo_open		= erdev_open,
+	.ndo_stop		= erdev_stop,
+	.ndo_start_xmit		= erdev_xmit,
+	.ndo_set_mac_address	= erdev_set_mac_address,
+	.ndo_change_rx_flags	= erdev_change_rx_flags,
+	.ndo_set_rx_mode	= erdev_set_rx_mode,
+	.ndo_change_mtu		= erdev_change_mtu,
+	.ndo_fix_features	= erdev_fix_features,
+	.ndo_get_stats64	= dev_get_tstats64,
+	.ndo_get_iflink		= erdev_get_iflink,
+	.ndo_validate_addr	= eth_validate_addr,
+};
+
+bool netif_is_erdev(const struct net_device *dev)
+{
+	return dev->netdev_ops == &erdev_netdev_ops;
+}
+
+static void erdev_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+	dev->priv_flags |= IFF_NO_QUEUE | IFF_UNICAST_FLT;
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	netif_keep_dst(dev);
+	dev->netdev_ops = &erdev_netdev_ops;
+	dev->ethtool_ops = &erdev_ethtool_ops;
+	dev->rtnl_link_ops = &erdev_link_ops;
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = erdev_free;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = ETH_MAX_MTU;
+	dev->sysfs_groups[0] = &erdev_attr_group;
+}
+
+/* A NIC event, passed on by the port. Called under RTNL. */
+void erdev_dev_lower_changed(struct net_device *dev, unsigned long event)
+{
+	struct erdev_dev *priv = netdev_priv(dev);
+	struct net_device *lower = priv->lower;
+	unsigned int max_mtu;
+
+	switch (event) {
+	case NETDEV_UP:
+	case NETDEV_DOWN:
+	case NETDEV_CHANGE:
+		netif_stacked_transfer_operstate(lower, dev);
+		break;
+	case NETDEV_CHANGEMTU:
+		max_mtu = erdev_max_mtu(priv);
+		if (dev->mtu > max_mtu)
+			dev_set_mtu(dev, max_mtu);
+		break;
+	case NETDEV_CHANGEADDR:
+		/* Follow the NIC unless the user gave us an address. */
+		if (dev->addr_assign_type != NET_ADDR_SET)
+			eth_hw_addr_set(dev, lower->dev_addr);
+		break;
+	case NETDEV_FEAT_CHANGE:
+		netif_inherit_tso_max(dev, lower);
+		netdev_update_features(dev);
+		break;
+	}
+}
+
+/*
+ * Create and register the interface of @peering on link @role, bound to
+ * that link's NIC. On failure nothing is left behind.
+ */
+struct net_device *erdev_dev_create(struct erdev_peering *peering,
+				    enum erdev_link_role role,
+				    struct netlink_ext_ack *extack)
+{
+	struct erdev_circuit *circuit = peering->circuit;
+	struct erdev_port *port = circuit->link[role].port;
+	struct net_device *lower = port->dev;
+	char name[IFNAMSIZ];
+	struct erdev_dev *priv;
+	struct net_device *dev;
+	int err;
+
+	snprintf(name, sizeof(name), "%s.%s%d", circuit->name,
+		 erdev_peering_suffix(peering->type), role);
+	if (__dev_get_by_name(circuit->net, name)) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "interface %s already exists",
+				       name);
+		return ERR_PTR(-EEXIST);
+	}
+
+	dev = alloc_netdev(sizeof(*priv), name, NET_NAME_USER, erdev_setup);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+
+	dev_net_set(dev, circuit->net);
+	priv = netdev_priv(dev);
+	priv->dev = dev;
+	priv->lower = lower;
+	priv->port = port;
+	priv->peering = peering;
+	priv->encap = circuit->encap;
+	priv->tpid = circuit->tpid;
+	priv->stag = circuit->stag;
+	priv->ctag = peering->ctag;
+	priv->role = role;
+	priv->key = erdev_key(circuit->stag, peering->ctag);
+	INIT_HLIST_NODE(&priv->hnode);
+
+	eth_hw_addr_inherit(dev, lower);
+	dev->mtu = min_t(unsigned int, ETH_DATA_LEN, erdev_max_mtu(priv));
+	if (dev->mtu < ETH_MIN_MTU) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "MTU of %s is too small",
+				       lower->name);
+		free_netdev(dev);
+		return ERR_PTR(-EINVAL);
+	}
+	netif_inherit_tso_max(dev, lower);
+
+	err = register_netdevice(dev);
+	if (err) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "cannot register %s", name);
+		free_netdev(dev);
+		return ERR_PTR(err);
+	}
+
+	err = netdev_upper_dev_link(lower, dev, extack);
+	if (err)
+		goto unregister;
+	priv->upper_linked = true;
+
+	/* In dot1q the peering's tag is the outer one: filter on it. */
+	if (priv->encap == ERDEV_ENCAP_DOT1Q) {
+		err = vlan_vid_add(lower, priv->tpid, priv->ctag);
+		if (err)
+			goto unregister;
+		priv->vid_added = true;
+	}
+
+	peering->dev[role] = dev;
+	hash_add_rcu(port->ifaces, &priv->hnode, priv->key);
+	netif_stacked_transfer_operstate(lower, dev);
+	return dev;
+
+unregister:
+	/* ndo_uninit undoes what was done; the destructor frees. */
+	priv->peering = NULL;
+	unregister_netdevice(dev);
+	return ERR_PTR(err);
+}
+
+/* rtnetlink: erdev interfaces are made by the erdev family only. */
+static int erdev_newlink(struct net *src_net, struct net_device *dev,
+			 struct nlattr *tb[], struct nlattr *data[],
+			 struct netlink_ext_ack *extack)
+{
+	NL_SET_ERR_MSG_MOD(extack,
+			   "erdev interfaces are created with \"ercfg peering add\"");
+	return -EOPNOTSUPP;
+}
+
+static void erdev_dellink(struct net_device *dev, struct list_head *head)
+{
+	unregister_netdevice_queue(dev, head);
+}
+
+static size_t erdev_get_size(const struct net_device *dev)
+{
+	return nla_total_size(ERDEV_CIRCUIT_NAME_LEN + 1) +	/* CIRCUIT */
+	       nla_total_size(sizeof(u32)) * 3 +	/* PEERING, LINK, ENCAP */
+	       nla_total_size(sizeof(__be16)) +		/* TPID */
+	       nla_total_size(sizeof(u16)) * 2;		/* STAG, CTAG */
+}
+
+static int erdev_fill_info(struct sk_buff *skb, const struct net_device *dev)
+{
+	const struct erdev_dev *priv = netdev_priv(dev);
+	const struct erdev_peering *peering = priv->peering;
+
+	if (!peering)
+		return 0;
+	if (nla_put_string(skb, IFLA_ERDEV_CIRCUIT, peering->circuit->name) ||
+	    nla_put_u32(skb, IFLA_ERDEV_PEERING, peering->type) ||
+	    nla_put_u32(skb, IFLA_ERDEV_LINK, priv->role) ||
+	    nla_put_u32(skb, IFLA_ERDEV_ENCAP, priv->encap) ||
+	    nla_put_be16(skb, IFLA_ERDEV_TPID, priv->tpid) ||
+	    (priv->encap == ERDEV_ENCAP_QINQ &&
+	     nla_put_u16(skb, IFLA_ERDEV_STAG, priv->stag)) ||
+	    nla_put_u16(skb, IFLA_ERDEV_CTAG, priv->ctag))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static struct net *erdev_get_link_net(const struct net_device *dev)
+{
+	const struct erdev_dev *priv = netdev_priv(dev);
+
+	return dev_net(priv->lower);
+}
+
+static const struct nla_policy erdev_link_policy[IFLA_ERDEV_MAX + 1] = {
+	[IFLA_ERDEV_CIRCUIT]	= { .type = NLA_NUL_STRING,
+				    .len = ERDEV_CIRCUIT_NAME_LEN },
+	[IFLA_ERDEV_PEERING]	= { .type = NLA_U32 },
+	[IFLA_ERDEV_LINK]	= { .type = NLA_U32 },
+	[IFLA_ERDEV_ENCAP]	= { .type = NLA_U32 },
+	[IFLA_ERDEV_TPID]	= { .type = NLA_BE16 },
+	[IFLA_ERDEV_STAG]	= { .type = NLA_U16 },
+	[IFLA_ERDEV_CTAG]	= { .type = NLA_U16 },
+};
+
+struct rtnl_link_ops erdev_link_ops = {
+	.kind		= "erdev",
+	.priv_size	= sizeof(struct erdev_dev),
+	.setup		= erdev_setup,
+	.maxtype	= IFLA_ERDEV_MAX,
+	.policy		= erdev_link_policy,
+	.newlink	= erdev_newlink,
+	.dellink	= erdev_dellink,
+	.get_size	= erdev_get_size,
+	.fill_info	= erdev_fill_info,
+	.get_link_net	= erdev_get_link_net,
+};

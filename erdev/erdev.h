@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * erdev: ExpressRoute circuit interfaces.
+ *
+ * Objects, all created and destroyed under RTNL:
+ *
+ *  circuit   one ExpressRoute circuit: S-tag, one or two links (NICs),
+ *            up to two peerings. Lives in a network namespace.
+ *  peering   private or microsoft: a C-tag and one interface per link.
+ *  port      per NIC state shared by every circuit on that NIC: the
+ *            rx_handler, the (S-tag, C-tag) -> interface hash and the
+ *            counters of frames nobody owned.
+ *  interface an erdev net_device (struct erdev_dev), one per peering and
+ *            link, e.g. c1.p0.
+ *
+ * The receive path reads only the port and the interfaces, under RCU. The
+ * transmit path reads only the interface. Circuits and peerings are
+ * configuration, touched under RTNL alone.
+ */
+#ifndef _ERDEV_H
+#define _ERDEV_H
+
+#include <linux/hashtable.h>
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
+#include <linux/u64_stats_sync.h>
+#include <net/netns/generic.h>
+#include <uapi/linux/erdev.h>
+
+#include "compat.h"
+
+#define ERDEV_LINKS		2	/* primary, secondary */
+#define ERDEV_PEERINGS		2	/* private, microsoft */
+#define ERDEV_HASH_BITS		10
+
+struct erdev_circuit;
+
+/* Frames a port saw but no erdev interface owned. */
+enum erdev_port_counter {
+	ERDEV_PORT_RX_UNKNOWN_STAG,
+	ERDEV_PORT_RX_UNKNOWN_CTAG,
+	ERDEV_PORT_RX_UNTAGGED,
+	ERDEV_PORT_RX_BAD_TPID,
+	ERDEV_PORT_RX_MALFORMED,
+	ERDEV_PORT_NCOUNTERS
+};
+
+struct erdev_port_stats {
+	u64_stats_t cnt[ERDEV_PORT_NCOUNTERS];
+	struct u64_stats_sync syncp;
+};
+
+struct erdev_port_counters {
+	u64 cnt[ERDEV_PORT_NCOUNTERS];
+};
+
+struct erdev_port {
+	struct net_device *dev;			/* the NIC */
+	netdevice_tracker dev_tracker;
+	enum erdev_encap encap;
+	__be16 tpid;
+	struct list_head circuits;		/* erdev_link.port_node */
+	DECLARE_HASHTABLE(ifaces, ERDEV_HASH_BITS); /* erdev_dev.hnode */
+	/* S-tags of the circuits on this port, to tell unknown S from C. */
+	DECLARE_BITMAP(stags, VLAN_N_VID);
+	struct erdev_port_stats __percpu *stats;
+	struct rcu_head rcu;
+};
+
+/* One link of a circuit: its place on a port. */
+struct erdev_link {
+	struct erdev_port *port;		/* NULL: no such link */
+	struct list_head port_node;
+	struct erdev_circuit *circuit;
+};
+
+struct erdev_peering {
+	struct erdev_circuit *circuit;
+	enum erdev_peering_type type;
+	u16 ctag;
+	struct net_device *dev[ERDEV_LINKS];	/* NULL once deleted */
+};
+
+struct erdev_circuit {
+	struct list_head node;			/* erdev_net.circuits */
+	struct net *net;
+	char name[ERDEV_CIRCUIT_NAME_LEN + 1];
+	enum erdev_encap encap;
+	__be16 tpid;
+	u16 stag;				/* 0 for dot1q */
+	u32 bandwidth;				/* Mbit/s, 0: unknown */
+	u32 sku;
+	u32 billing;
+	bool has_service_key;
+	u8 service_key[16];
+	struct erdev_link link[ERDEV_LINKS];
+	struct erdev_peering *peering[ERDEV_PEERINGS];
+};
+
+/* Private part of an erdev net_device. */
+struct erdev_dev {
+	struct net_device *dev;
+	struct net_device *lower;
+	netdevice_tracker lower_tracker;
+	struct erdev_port *port;
+	struct erdev_peering *peering;		/* NULL once unregistered */
+	struct hlist_node hnode;
+	/* Copies of the configuration for the data path. */
+	u32 key;
+	__be16 tpid;
+	u16 stag;
+	u16 ctag;
+	enum erdev_encap encap;
+	enum erdev_link_role role;
+	bool upper_linked;
+	bool vid_added;
+};
+
+struct erdev_net {
+	struct list_head circuits;
+	u32 gen;		/* bumped on every change, for dumps */
+};
+
+extern unsigned int erdev_net_id;
+extern struct rtnl_link_ops erdev_link_ops;
+extern const struct ethtool_ops erdev_ethtool_ops;
+extern const struct attribute_group erdev_attr_group;
+extern struct genl_family erdev_nl_family;
+
+static inline struct erdev_net *erdev_pernet(struct net *net)
+{
+	return net_generic(net, erdev_net_id);
+}
+
+static inline u32 erdev_key(u16 stag, u16 ctag)
+{
+	return (u32)stag << 12 | ctag;
+}
+
+/* device.c */
+bool netif_is_erdev(const struct net_device *dev);
+struct net_device *erdev_dev_create(struct erdev_peering *peering,
+				    enum erdev_link_role role,
+				    struct netlink_ext_ack *extack);
+void erdev_dev_lower_changed(struct net_device *dev, unsigned long event);
+
+/* port.c */
+int erdev_port_check_lower(struct net_device *lower,
+			   struct netlink_ext_ack *extack,
+			   const struct nlattr *attr);
+struct erdev_port *erdev_port_get(struct net_device *lower);
+struct erdev_port *erdev_port_create(struct net_device *lower,
+				     enum erdev_encap encap, __be16 tpid);
+void erdev_port_destroy(struct erdev_port *port);
+void erdev_port_read_stats(const struct erdev_port *port,
+			   struct erdev_port_counters *c);
+int erdev_notifier_init(void);
+void erdev_notifier_exit(void);
+
+/* receive.c */
+rx_handler_result_t erdev_handle_frame(struct sk_buff **pskb);
+struct erdev_dev *erdev_port_lookup(const struct erdev_port *port, u32 key);
+
+/* send.c */
+netdev_tx_t erdev_xmit(struct sk_buff *skb, struct net_device *dev);
+
+/* circuit.c */
+struct erdev_circuit *erdev_circuit_find(struct net *net, const char *name);
+int erdev_circuit_new(struct net *net, struct erdev_circuit *tmpl,
+		      int ifindex[ERDEV_LINKS], struct nlattr *attrs[],
+		      struct netlink_ext_ack *extack);
+void erdev_circuit_del(struct erdev_circuit *circuit);
+int erdev_peering_new(struct erdev_circuit *circuit,
+		      enum erdev_peering_type type, u16 ctag,
+		      struct nlattr *attrs[], struct netlink_ext_ack *extack);
+void erdev_peering_del(struct erdev_peering *peering);
+void erdev_port_flush(struct net_device *lower);
+void erdev_net_flush(struct net *net);
+
+/* netlink.c */
+int erdev_nl_init(void);
+void erdev_nl_exit(void);
+void erdev_nl_notify_circuit(struct erdev_circuit *circuit, u8 cmd);
+void erdev_nl_notify_peering(struct erdev_peering *peering, u8 cmd,
+			     int only_role);
+
+static inline const char *erdev_peering_suffix(enum erdev_peering_type type)
+{
+	return type == ERDEV_PEERING_TYPE_PRIVATE ? "p" : "m";
+}
+
+static inline const char *erdev_peering_name(enum erdev_peering_type type)
+{
+	return type == ERDEV_PEERING_TYPE_PRIVATE ? "private" : "microsoft";
+}
+
+static inline const char *erdev_encap_name(enum erdev_encap encap)
+{
+	return encap == ERDEV_ENCAP_QINQ ? "qinq" : "dot1q";
+}
+
+static inline unsigned int erdev_overhead(enum erdev_encap encap)
+{
+	return encap == ERDEV_ENCAP_QINQ ? 2 * VLAN_HLEN : VLAN_HLEN;
+}
+
+#endif /* _ERDEV_H */

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * erdev: Azure ExpressRoute circuit interfaces.
+ *
+ * Module glue: per-namespace state, and the order in which the pieces come
+ * up and go down.
+ */
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/rtnetlink.h>
+
+#include "erdev.h"
+
+unsigned int erdev_net_id __read_mostly;
+
+static int __net_init erdev_net_init(struct net *net)
+{
+	INIT_LIST_HEAD(&erdev_pernet(net)->circuits);
+	return 0;
+}
+
+/*
+ * The namespace's devices are gone by now (moved out or deleted), and with
+ * them most circuits; take down whatever is left.
+ */
+static void __net_exit erdev_net_exit(struct net *net)
+{
+	rtnl_lock();
+	erdev_net_flush(net);
+	rtnl_unlock();
+}
+
+static struct pernet_operations erdev_net_ops = {
+	.init = erdev_net_init,
+	.exit = erdev_net_exit,
+	.id   = &erdev_net_id,
+	.size = sizeof(struct erdev_net),
+};
+
+static int __init erdev_module_init(void)
+{
+	int err;
+
+	err = register_pernet_subsys(&erdev_net_ops);
+	if (err)
+		return err;
+	err = erdev_notifier_init();
+	if (err)
+		goto unregister_pernet;
+	err = rtnl_link_register(&erdev_link_ops);
+	if (err)
+		goto unregister_notifier;
+	/* Last: once the family is visible, requests can come in. */
+	err = erdev_nl_init();
+	if (err)
+		goto unregister_link;
+	return 0;
+
+unregister_link:
+	rtnl_link_unregister(&erdev_link_ops);
+unregister_notifier:
+	erdev_notifier_exit();
+unregister_pernet:
+	unregister_pernet_subsys(&erdev_net_ops);
+	return err;
+}
+
+static void __exit erdev_module_exit(void)
+{
+	erdev_nl_exit();
+	/* Deletes every circuit, in every namespace, with its interfaces. */
+	unregister_pernet_subsys(&erdev_net_ops);
+	rtnl_link_unregister(&erdev_link_ops);
+	erdev_notifier_exit();
+}
+
+module_init(erdev_module_init);
+module_exit(erdev_module_exit);
+MODULE_LICENSE("GPL");
+MODULE_VERSION(ERDEV_VERSION);
+MODULE_DESCRIPTION("Azure ExpressRoute circuit interfaces");
+MODULE_ALIAS_GENL_FAMILY(ERDEV_FAMILY_NAME);
+MODULE_ALIAS_RTNL_LINK("erdev");

@@ -1,0 +1,840 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The erdev generic netlink family, as described by
+ * Documentation/netlink/specs/erdev.yaml. Every request runs under RTNL,
+ * taken in pre_doit (and in each dump), because circuits and interfaces
+ * are created and destroyed together.
+ */
+#include <linux/ctype.h>
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "erdev.h"
+
+/* Policies, as the spec gives them. */
+static const struct nla_policy erdev_stats_nl_policy[ERDEV_A_STATS_MAX + 1] = {
+	[ERDEV_A_STATS_RX_PACKETS]	= { .type = NLA_U64 },
+	[ERDEV_A_STATS_RX_BYTES]	= { .type = NLA_U64 },
+	[ERDEV_A_STATS_TX_PACKETS]	= { .type = NLA_U64 },
+	[ERDEV_A_STATS_TX_BYTES]	= { .type = NLA_U64 },
+	[ERDEV_A_STATS_RX_DROPPED]	= { .type = NLA_U64 },
+	[ERDEV_A_STATS_TX_DROPPED]	= { .type = NLA_U64 },
+	[ERDEV_A_STATS_RX_UNKNOWN_STAG]	= { .type = NLA_U64 },
+	[ERDEV_A_STATS_RX_UNKNOWN_CTAG]	= { .type = NLA_U64 },
+	[ERDEV_A_STATS_RX_UNTAGGED]	= { .type = NLA_U64 },
+	[ERDEV_A_STATS_RX_BAD_TPID]	= { .type = NLA_U64 },
+	[ERDEV_A_STATS_RX_MALFORMED]	= { .type = NLA_U64 },
+};
+
+static const struct nla_policy erdev_link_nl_policy[ERDEV_A_LINK_MAX + 1] = {
+	[ERDEV_A_LINK_ROLE]		= NLA_POLICY_MAX(NLA_U32, 1),
+	[ERDEV_A_LINK_IFINDEX]		= { .type = NLA_U32 },
+	[ERDEV_A_LINK_IFNAME]		= { .type = NLA_NUL_STRING },
+	[ERDEV_A_LINK_LOWER_IFINDEX]	= { .type = NLA_U32 },
+	[ERDEV_A_LINK_OPERSTATE]	= { .type = NLA_U8 },
+	[ERDEV_A_LINK_STATS]		= NLA_POLICY_NESTED(erdev_stats_nl_policy),
+};
+
+static const struct nla_policy erdev_peering_nl_policy[ERDEV_A_PEERING_MAX + 1] = {
+	[ERDEV_A_PEERING_CIRCUIT]	= { .type = NLA_NUL_STRING,
+					    .len = ERDEV_CIRCUIT_NAME_LEN },
+	[ERDEV_A_PEERING_TYPE]		= NLA_POLICY_MAX(NLA_U32, 1),
+	[ERDEV_A_PEERING_CTAG]		= NLA_POLICY_RANGE(NLA_U16, 1, 4094),
+	[ERDEV_A_PEERING_LINK]		= NLA_POLICY_NESTED(erdev_link_nl_policy),
+};
+
+static const struct nla_policy erdev_circuit_nl_policy[ERDEV_A_CIRCUIT_MAX + 1] = {
+	[ERDEV_A_CIRCUIT_NAME]		= { .type = NLA_NUL_STRING,
+					    .len = ERDEV_CIRCUIT_NAME_LEN },
+	[ERDEV_A_CIRCUIT_ENCAP]		= NLA_POLICY_MAX(NLA_U32, 1),
+	[ERDEV_A_CIRCUIT_TPID]		= { .type = NLA_BE16 },
+	[ERDEV_A_CIRCUIT_STAG]		= NLA_POLICY_RANGE(NLA_U16, 1, 4094),
+	[ERDEV_A_CIRCUIT_PRIMARY_IFINDEX] = { .type = NLA_U32 },
+	[ERDEV_A_CIRCUIT_SECONDARY_IFINDEX] = { .type = NLA_U32 },
+	[ERDEV_A_CIRCUIT_BANDWIDTH]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[ERDEV_A_CIRCUIT_SKU]		= NLA_POLICY_MAX(NLA_U32, 2),
+	[ERDEV_A_CIRCUIT_BILLING]	= NLA_POLICY_MAX(NLA_U32, 1),
+	[ERDEV_A_CIRCUIT_SERVICE_KEY]	= NLA_POLICY_EXACT_LEN(16),
+	[ERDEV_A_CIRCUIT_PEERING]	= NLA_POLICY_NESTED(erdev_peering_nl_policy),
+};
+
+static const struct nla_policy erdev_circuit_req_policy[ERDEV_A_CIRCUIT + 1] = {
+	[ERDEV_A_CIRCUIT] = NLA_POLICY_NESTED(erdev_circuit_nl_policy),
+};
+
+static const struct nla_policy erdev_peering_req_policy[ERDEV_A_PEERING + 1] = {
+	[ERDEV_A_PEERING] = NLA_POLICY_NESTED(erdev_peering_nl_policy),
+};
+
+static u32 erdev_nla_u32(const struct nlattr *attr, u32 value)
+{
+	return attr ? nla_get_u32(attr) : value;
+}
+
+/* Fill helpers */
+
+static int erdev_nl_put_u64(struct sk_buff *skb, int type, u64 value)
+{
+	return nla_put_u64_64bit(skb, type, value, ERDEV_A_STATS_PAD);
+}
+
+static int erdev_nl_fill_dev_stats(struct sk_buff *skb, struct net_device *dev)
+{
+	struct rtnl_link_stats64 s;
+	struct nlattr *nest;
+
+	dev_get_stats(dev, &s);
+	nest = nla_nest_start(skb, ERDEV_A_LINK_STATS);
+	if (!nest ||
+	    erdev_nl_put_u64(skb, ERDEV_A_STATS_RX_PACKETS, s.rx_packets) ||
+	    erdev_nl_put_u64(skb, ERDEV_A_STATS_RX_BYTES, s.rx_bytes) ||
+	    erdev_nl_put_u64(skb, ERDEV_A_STATS_TX_PACKETS, s.tx_packets) ||
+	    erdev_nl_put_u64(skb, ERDEV_A_STATS_TX_BYTES, s.tx_bytes) ||
+	    erdev_nl_put_u64(skb, ERDEV_A_STATS_RX_DROPPED, s.rx_dropped) ||
+	    erdev_nl_put_u64(skb, ERDEV_A_STATS_TX_DROPPED, s.tx_dropped))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int erdev_nl_fill_link(struct sk_buff *skb, struct net_device *dev,
+			      bool stats)
+{
+	struct erdev_dev *priv = netdev_priv(dev);
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, ERDEV_A_PEERING_LINK);
+	if (!nest ||
+	    nla_put_u32(skb, ERDEV_A_LINK_ROLE, priv->role) ||
+	    nla_put_u32(skb, ERDEV_A_LINK_IFINDEX, dev->ifindex) ||
+	    nla_put_string(skb, ERDEV_A_LINK_IFNAME, dev->name) ||
+	    nla_put_u32(skb, ERDEV_A_LINK_LOWER_IFINDEX, priv->lower->ifindex) ||
+	    nla_put_u8(skb, ERDEV_A_LINK_OPERSTATE, READ_ONCE(dev->operstate)))
+		return -EMSGSIZE;
+	if (stats && erdev_nl_fill_dev_stats(skb, dev))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* @only_role: the one link to report, or -1 for all of them. */
+static int erdev_nl_fill_peering(struct sk_buff *skb,
+				 const struct erdev_peering *peering,
+				 int attrtype, bool stats, int only_role)
+{
+	struct nlattr *nest;
+	int role;
+
+	nest = nla_nest_start(skb, attrtype);
+	if (!nest ||
+	    nla_put_string(skb, ERDEV_A_PEERING_CIRCUIT,
+			   peering->circuit->name) ||
+	    nla_put_u32(skb, ERDEV_A_PEERING_TYPE, peering->type) ||
+	    nla_put_u16(skb, ERDEV_A_PEERING_CTAG, peering->ctag))
+		return -EMSGSIZE;
+	for (role = 0; role < ERDEV_LINKS; role++) {
+		if (!peering->dev[role] || (only_role >= 0 && role != only_role))
+			continue;
+		if (erdev_nl_fill_link(skb, peering->dev[role], stats))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int erdev_nl_fill_circuit(struct sk_buff *skb,
+				 const struct erdev_circuit *circuit,
+				 bool stats)
+{
+	struct nlattr *nest;
+	int type;
+
+	nest = nla_nest_start(skb, ERDEV_A_CIRCUIT);
+	if (!nest ||
+	    nla_put_string(skb, ERDEV_A_CIRCUIT_NAME, circuit->name) ||
+	    nla_put_u32(skb, ERDEV_A_CIRCUIT_ENCAP, circuit->encap) ||
+	    nla_put_be16(skb, ERDEV_A_CIRCUIT_TPID, circuit->tpid) ||
+	    (circuit->stag &&
+	     nla_put_u16(skb, ERDEV_A_CIRCUIT_STAG, circuit->stag)) ||
+	    nla_put_u32(skb, ERDEV_A_CIRCUIT_PRIMARY_IFINDEX,
+			circuit->link[0].port->dev->ifindex) ||
+	    (circuit->link[1].port &&
+	     nla_put_u32(skb, ERDEV_A_CIRCUIT_SECONDARY_IFINDEX,
+			 circuit->link[1].port->dev->ifindex)) ||
+	    (circuit->bandwidth &&
+	     nla_put_u32(skb, ERDEV_A_CIRCUIT_BANDWIDTH, circuit->bandwidth)) ||
+	    nla_put_u32(skb, ERDEV_A_CIRCUIT_SKU, circuit->sku) ||
+	    nla_put_u32(skb, ERDEV_A_CIRCUIT_BILLING, circuit->billing) ||
+	    (circuit->has_service_key &&
+	     nla_put(skb, ERDEV_A_CIRCUIT_SERVICE_KEY,
+		     sizeof(circuit->service_key), circuit->service_key)))
+		return -EMSGSIZE;
+	for (type = 0; type < ERDEV_PEERINGS; type++) {
+		if (!circuit->peering[type])
+			continue;
+		if (erdev_nl_fill_peering(skb, circuit->peering[type],
+					  ERDEV_A_CIRCUIT_PEERING, stats, -1))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int erdev_nl_fill_port(struct sk_buff *skb,
+			      const struct erdev_port *port)
+{
+	struct erdev_port_counters c;
+	struct nlattr *nest, *snest;
+
+	erdev_port_read_stats(port, &c);
+	nest = nla_nest_start(skb, ERDEV_A_PORT);
+	if (!nest ||
+	    nla_put_u32(skb, ERDEV_A_PORT_IFINDEX, port->dev->ifindex) ||
+	    nla_put_string(skb, ERDEV_A_PORT_IFNAME, port->dev->name) ||
+	    nla_put_u32(skb, ERDEV_A_PORT_ENCAP, port->encap) ||
+	    nla_put_be16(skb, ERDEV_A_PORT_TPID, port->tpid))
+		return -EMSGSIZE;
+	snest = nla_nest_start(skb, ERDEV_A_PORT_STATS);
+	if (!snest ||
+	    erdev_nl_put_u64(skb, ERDEV_A_STATS_RX_UNKNOWN_STAG,
+			     c.cnt[ERDEV_PORT_RX_UNKNOWN_STAG]) ||
+	    erdev_nl_put_u64(skb, ERDEV_A_STATS_RX_UNKNOWN_CTAG,
+			     c.cnt[ERDEV_PORT_RX_UNKNOWN_CTAG]) ||
+	    erdev_nl_put_u64(skb, ERDEV_A_STATS_RX_UNTAGGED,
+			     c.cnt[ERDEV_PORT_RX_UNTAGGED]) ||
+	    erdev_nl_put_u64(skb, ERDEV_A_STATS_RX_BAD_TPID,
+			     c.cnt[ERDEV_PORT_RX_BAD_TPID]) ||
+	    erdev_nl_put_u64(skb, ERDEV_A_STATS_RX_MALFORMED,
+			     c.cnt[ERDEV_PORT_RX_MALFORMED]))
+		return -EMSGSIZE;
+	nla_nest_end(skb, snest);
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* One message about a circuit; with counters and ports for stats-get. */
+static int erdev_nl_circuit_msg(struct sk_buff *skb,
+				const struct erdev_circuit *circuit,
+				u32 portid, u32 seq, int flags, u8 cmd,
+				bool stats, struct netlink_callback *cb)
+{
+	void *hdr;
+	int role;
+
+	hdr = genlmsg_put(skb, portid, seq, &erdev_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	if (erdev_nl_fill_circuit(skb, circuit, stats))
+		goto cancel;
+	for (role = 0; stats && role < ERDEV_LINKS; role++)
+		if (circuit->link[role].port &&
+		    erdev_nl_fill_port(skb, circuit->link[role].port))
+			goto cancel;
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int erdev_nl_peering_msg(struct sk_buff *skb,
+				const struct erdev_peering *peering,
+				u32 portid, u32 seq, int flags, u8 cmd,
+				int only_role, struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &erdev_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	if (erdev_nl_fill_peering(skb, peering, ERDEV_A_PEERING, false,
+				  only_role)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Notifications to the monitor group */
+
+static void erdev_nl_multicast(struct net *net, struct sk_buff *skb)
+{
+	genlmsg_multicast_netns(&erdev_nl_family, net, skb, 0, 0, GFP_KERNEL);
+}
+
+void erdev_nl_notify_circuit(struct erdev_circuit *circuit, u8 cmd)
+{
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&erdev_nl_family, circuit->net, 0))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	if (erdev_nl_circuit_msg(skb, circuit, 0, 0, 0, cmd, false, NULL)) {
+		nlmsg_free(skb);
+		return;
+	}
+	erdev_nl_multicast(circuit->net, skb);
+}
+
+void erdev_nl_notify_peering(struct erdev_peering *peering, u8 cmd,
+			     int only_role)
+{
+	struct net *net = peering->circuit->net;
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&erdev_nl_family, net, 0))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	if (erdev_nl_peering_msg(skb, peering, 0, 0, 0, cmd, only_role,
+				 NULL)) {
+		nlmsg_free(skb);
+		return;
+	}
+	erdev_nl_multicast(net, skb);
+}
+
+/* Request parsing */
+
+static int erdev_nl_nest(struct genl_info *info, int type, int maxtype,
+			 const struct nla_policy *policy, struct nlattr **tb,
+			 const char *what)
+{
+	if (!info->attrs[type]) {
+		NL_SET_ERR_MSG_FMT_MOD(info->extack, "missing %s attributes",
+				       what);
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, type);
+		return -EINVAL;
+	}
+	return nla_parse_nested(tb, maxtype, info->attrs[type], policy,
+				info->extack);
+}
+
+static bool erdev_nl_need(struct genl_info *info, struct nlattr *nest,
+			  struct nlattr **tb, int type, const char *what)
+{
+	if (tb[type])
+		return true;
+	NL_SET_ERR_MSG_FMT_MOD(info->extack, "missing %s", what);
+	NL_SET_ERR_ATTR_MISS(info->extack, nest, type);
+	return false;
+}
+
+/* Reply-only attributes have no place in a request. */
+static int erdev_nl_refuse(struct genl_info *info, struct nlattr *attr,
+			   const char *what)
+{
+	if (!attr)
+		return 0;
+	NL_SET_ERR_MSG_FMT_MOD(info->extack, "%s cannot be set here", what);
+	NL_SET_BAD_ATTR(info->extack, attr);
+	return -EINVAL;
+}
+
+static bool erdev_name_valid(const char *name)
+{
+	size_t i, len = strlen(name);
+
+	if (!len || len > ERDEV_CIRCUIT_NAME_LEN || !isalpha(name[0]))
+		return false;
+	for (i = 1; i < len; i++)
+		if (!isalnum(name[i]) && name[i] != '-' && name[i] != '_')
+			return false;
+	return true;
+}
+
+/* The circuit a request names, or NULL with the reason in extack. */
+static struct erdev_circuit *erdev_nl_circuit(struct genl_info *info,
+					      struct nlattr *nest,
+					      struct nlattr **tb, int type)
+{
+	struct erdev_circuit *circuit;
+
+	if (!erdev_nl_need(info, nest, tb, type, "circuit name"))
+		return NULL;
+	circuit = erdev_circuit_find(genl_info_net(info), nla_data(tb[type]));
+	if (!circuit) {
+		NL_SET_ERR_MSG_FMT_MOD(info->extack, "no circuit %s",
+				       (char *)nla_data(tb[type]));
+		NL_SET_BAD_ATTR(info->extack, tb[type]);
+	}
+	return circuit;
+}
+
+static int erdev_nl_parse_circuit_new(struct genl_info *info,
+				      struct nlattr **tb,
+				      struct erdev_circuit *tmpl,
+				      int ifindex[ERDEV_LINKS])
+{
+	struct nlattr *nest = info->attrs[ERDEV_A_CIRCUIT];
+	struct netlink_ext_ack *extack = info->extack;
+	int err;
+
+	if (!erdev_nl_need(info, nest, tb, ERDEV_A_CIRCUIT_NAME,
+			   "circuit name"))
+		return -EINVAL;
+	nla_strscpy(tmpl->name, tb[ERDEV_A_CIRCUIT_NAME], sizeof(tmpl->name));
+	if (!erdev_name_valid(tmpl->name)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "circuit name: 1 to 12 of [A-Za-z0-9_-], starting with a letter");
+		NL_SET_BAD_ATTR(extack, tb[ERDEV_A_CIRCUIT_NAME]);
+		return -EINVAL;
+	}
+
+	tmpl->encap = erdev_nla_u32(tb[ERDEV_A_CIRCUIT_ENCAP],
+				    ERDEV_ENCAP_QINQ);
+	tmpl->tpid = htons(ETH_P_8021Q);
+	if (tb[ERDEV_A_CIRCUIT_TPID]) {
+		tmpl->tpid = nla_get_be16(tb[ERDEV_A_CIRCUIT_TPID]);
+		if (tmpl->tpid != htons(ETH_P_8021Q) &&
+		    tmpl->tpid != htons(ETH_P_8021AD)) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "TPID must be 0x8100 or 0x88a8");
+			NL_SET_BAD_ATTR(extack, tb[ERDEV_A_CIRCUIT_TPID]);
+			return -EINVAL;
+		}
+	}
+
+	if (tmpl->encap == ERDEV_ENCAP_QINQ) {
+		if (!erdev_nl_need(info, nest, tb, ERDEV_A_CIRCUIT_STAG,
+				   "S-tag, required for qinq"))
+			return -EINVAL;
+		tmpl->stag = nla_get_u16(tb[ERDEV_A_CIRCUIT_STAG]);
+	} else if (tb[ERDEV_A_CIRCUIT_STAG]) {
+		NL_SET_ERR_MSG_MOD(extack, "dot1q circuit takes no S-tag");
+		NL_SET_BAD_ATTR(extack, tb[ERDEV_A_CIRCUIT_STAG]);
+		return -EINVAL;
+	}
+
+	if (!erdev_nl_need(info, nest, tb, ERDEV_A_CIRCUIT_PRIMARY_IFINDEX,
+			   "primary NIC"))
+		return -EINVAL;
+	ifindex[0] = nla_get_u32(tb[ERDEV_A_CIRCUIT_PRIMARY_IFINDEX]);
+	ifindex[1] = erdev_nla_u32(tb[ERDEV_A_CIRCUIT_SECONDARY_IFINDEX], 0);
+
+	tmpl->bandwidth = erdev_nla_u32(tb[ERDEV_A_CIRCUIT_BANDWIDTH], 0);
+	tmpl->sku = erdev_nla_u32(tb[ERDEV_A_CIRCUIT_SKU], ERDEV_SKU_STANDARD);
+	tmpl->billing = erdev_nla_u32(tb[ERDEV_A_CIRCUIT_BILLING],
+				      ERDEV_BILLING_METERED);
+	if (tb[ERDEV_A_CIRCUIT_SERVICE_KEY]) {
+		nla_memcpy(tmpl->service_key, tb[ERDEV_A_CIRCUIT_SERVICE_KEY],
+			   sizeof(tmpl->service_key));
+		tmpl->has_service_key = true;
+	}
+
+	err = erdev_nl_refuse(info, tb[ERDEV_A_CIRCUIT_PEERING], "peering");
+	return err;
+}
+
+/* Operations */
+
+static int erdev_nl_circuit_new_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct nlattr *tb[ERDEV_A_CIRCUIT_MAX + 1];
+	struct erdev_circuit tmpl = {};
+	int ifindex[ERDEV_LINKS];
+	int err;
+
+	err = erdev_nl_nest(info, ERDEV_A_CIRCUIT, ERDEV_A_CIRCUIT_MAX,
+			    erdev_circuit_nl_policy, tb, "circuit");
+	if (err)
+		return err;
+	err = erdev_nl_parse_circuit_new(info, tb, &tmpl, ifindex);
+	if (err)
+		return err;
+	return erdev_circuit_new(genl_info_net(info), &tmpl, ifindex, tb,
+				 info->extack);
+}
+
+static int erdev_nl_circuit_get_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct nlattr *tb[ERDEV_A_CIRCUIT_MAX + 1];
+	struct erdev_circuit *circuit;
+	struct sk_buff *msg;
+	int err;
+
+	err = erdev_nl_nest(info, ERDEV_A_CIRCUIT, ERDEV_A_CIRCUIT_MAX,
+			    erdev_circuit_nl_policy, tb, "circuit");
+	if (err)
+		return err;
+	circuit = erdev_nl_circuit(info, info->attrs[ERDEV_A_CIRCUIT], tb,
+				   ERDEV_A_CIRCUIT_NAME);
+	if (!circuit)
+		return -ENOENT;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	err = erdev_nl_circuit_msg(msg, circuit, info->snd_portid,
+				   info->snd_seq, 0, info->genlhdr->cmd,
+				   info->genlhdr->cmd == ERDEV_CMD_STATS_GET,
+				   NULL);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int erdev_nl_circuit_get_dumpit(struct sk_buff *skb,
+				       struct netlink_callback *cb)
+{
+	u8 cmd = erdev_dump_cmd(cb);
+	struct net *net = sock_net(skb->sk);
+	struct erdev_circuit *circuit;
+	struct erdev_net *en;
+	long idx = 0;
+	int err = 0;
+
+	rtnl_lock();
+	en = erdev_pernet(net);
+	cb->seq = en->gen;
+	list_for_each_entry(circuit, &en->circuits, node) {
+		if (idx++ < cb->args[0])
+			continue;
+		err = erdev_nl_circuit_msg(skb, circuit,
+					   NETLINK_CB(cb->skb).portid,
+					   cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					   cmd, cmd == ERDEV_CMD_STATS_GET, cb);
+		if (err) {
+			idx--;
+			break;
+		}
+	}
+	rtnl_unlock();
+	cb->args[0] = idx;
+	/* A full skb is not an error: the dump goes on from idx. */
+	return err && !skb->len ? err : skb->len;
+}
+
+static int erdev_nl_circuit_set_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	static const struct {
+		int type;
+		const char *what;
+	} fixed[] = {
+		{ ERDEV_A_CIRCUIT_ENCAP, "encap" },
+		{ ERDEV_A_CIRCUIT_TPID, "tpid" },
+		{ ERDEV_A_CIRCUIT_STAG, "stag" },
+		{ ERDEV_A_CIRCUIT_PRIMARY_IFINDEX, "primary" },
+		{ ERDEV_A_CIRCUIT_SECONDARY_IFINDEX, "secondary" },
+		{ ERDEV_A_CIRCUIT_SERVICE_KEY, "service-key" },
+		{ ERDEV_A_CIRCUIT_PEERING, "peering" },
+	};
+	struct nlattr *tb[ERDEV_A_CIRCUIT_MAX + 1];
+	struct erdev_circuit *circuit;
+	int err, i;
+
+	err = erdev_nl_nest(info, ERDEV_A_CIRCUIT, ERDEV_A_CIRCUIT_MAX,
+			    erdev_circuit_nl_policy, tb, "circuit");
+	if (err)
+		return err;
+	circuit = erdev_nl_circuit(info, info->attrs[ERDEV_A_CIRCUIT], tb,
+				   ERDEV_A_CIRCUIT_NAME);
+	if (!circuit)
+		return -ENOENT;
+
+	/* Check everything before changing anything. */
+	for (i = 0; i < ARRAY_SIZE(fixed); i++) {
+		if (!tb[fixed[i].type])
+			continue;
+		NL_SET_ERR_MSG_FMT_MOD(info->extack,
+				       "%s cannot be changed: delete and re-create the circuit",
+				       fixed[i].what);
+		NL_SET_BAD_ATTR(info->extack, tb[fixed[i].type]);
+		return -EOPNOTSUPP;
+	}
+
+	if (tb[ERDEV_A_CIRCUIT_BANDWIDTH])
+		WRITE_ONCE(circuit->bandwidth,
+			   nla_get_u32(tb[ERDEV_A_CIRCUIT_BANDWIDTH]));
+	if (tb[ERDEV_A_CIRCUIT_SKU])
+		WRITE_ONCE(circuit->sku, nla_get_u32(tb[ERDEV_A_CIRCUIT_SKU]));
+	if (tb[ERDEV_A_CIRCUIT_BILLING])
+		circuit->billing = nla_get_u32(tb[ERDEV_A_CIRCUIT_BILLING]);
+
+	erdev_pernet(circuit->net)->gen++;
+	erdev_nl_notify_circuit(circuit, ERDEV_CMD_CIRCUIT_CHANGE_NTF);
+	return 0;
+}
+
+static int erdev_nl_circuit_del_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct nlattr *tb[ERDEV_A_CIRCUIT_MAX + 1];
+	struct erdev_circuit *circuit;
+	int err;
+
+	err = erdev_nl_nest(info, ERDEV_A_CIRCUIT, ERDEV_A_CIRCUIT_MAX,
+			    erdev_circuit_nl_policy, tb, "circuit");
+	if (err)
+		return err;
+	circuit = erdev_nl_circuit(info, info->attrs[ERDEV_A_CIRCUIT], tb,
+				   ERDEV_A_CIRCUIT_NAME);
+	if (!circuit)
+		return -ENOENT;
+	erdev_circuit_del(circuit);
+	return 0;
+}
+
+/* The peering a request names, or NULL with the reason in extack. */
+static struct erdev_peering *erdev_nl_peering(struct genl_info *info,
+					      struct nlattr **tb)
+{
+	struct nlattr *nest = info->attrs[ERDEV_A_PEERING];
+	struct erdev_circuit *circuit;
+	struct erdev_peering *peering;
+	u32 type;
+
+	circuit = erdev_nl_circuit(info, nest, tb, ERDEV_A_PEERING_CIRCUIT);
+	if (!circuit)
+		return NULL;
+	if (!erdev_nl_need(info, nest, tb, ERDEV_A_PEERING_TYPE,
+			   "peering type"))
+		return NULL;
+	type = nla_get_u32(tb[ERDEV_A_PEERING_TYPE]);
+	peering = circuit->peering[type];
+	if (!peering) {
+		NL_SET_ERR_MSG_FMT_MOD(info->extack, "circuit %s has no %s peering",
+				       circuit->name, erdev_peering_name(type));
+		NL_SET_BAD_ATTR(info->extack, tb[ERDEV_A_PEERING_TYPE]);
+	}
+	return peering;
+}
+
+static int erdev_nl_peering_new_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct nlattr *nest = info->attrs[ERDEV_A_PEERING];
+	struct nlattr *tb[ERDEV_A_PEERING_MAX + 1];
+	struct erdev_circuit *circuit;
+	int err;
+
+	err = erdev_nl_nest(info, ERDEV_A_PEERING, ERDEV_A_PEERING_MAX,
+			    erdev_peering_nl_policy, tb, "peering");
+	if (err)
+		return err;
+	circuit = erdev_nl_circuit(info, nest, tb, ERDEV_A_PEERING_CIRCUIT);
+	if (!circuit)
+		return -ENOENT;
+	if (!erdev_nl_need(info, nest, tb, ERDEV_A_PEERING_TYPE,
+			   "peering type") ||
+	    !erdev_nl_need(info, nest, tb, ERDEV_A_PEERING_CTAG, "C-tag"))
+		return -EINVAL;
+	err = erdev_nl_refuse(info, tb[ERDEV_A_PEERING_LINK], "link");
+	if (err)
+		return err;
+	return erdev_peering_new(circuit, nla_get_u32(tb[ERDEV_A_PEERING_TYPE]),
+				 nla_get_u16(tb[ERDEV_A_PEERING_CTAG]), tb,
+				 info->extack);
+}
+
+static int erdev_nl_peering_get_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct nlattr *tb[ERDEV_A_PEERING_MAX + 1];
+	struct erdev_peering *peering;
+	struct sk_buff *msg;
+	int err;
+
+	err = erdev_nl_nest(info, ERDEV_A_PEERING, ERDEV_A_PEERING_MAX,
+			    erdev_peering_nl_policy, tb, "peering");
+	if (err)
+		return err;
+	peering = erdev_nl_peering(info, tb);
+	if (!peering)
+		return -ENOENT;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	err = erdev_nl_peering_msg(msg, peering, info->snd_portid,
+				   info->snd_seq, 0, info->genlhdr->cmd, -1,
+				   NULL);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int erdev_nl_peering_get_dumpit(struct sk_buff *skb,
+				       struct netlink_callback *cb)
+{
+	struct nlattr **attrs = erdev_dump_attrs(cb);
+	struct nlattr *tb[ERDEV_A_PEERING_MAX + 1] = {};
+	struct net *net = sock_net(skb->sk);
+	struct erdev_circuit *circuit;
+	struct erdev_net *en;
+	long idx = 0;
+	int err = 0, type;
+
+	if (attrs[ERDEV_A_PEERING]) {
+		err = nla_parse_nested(tb, ERDEV_A_PEERING_MAX,
+				       attrs[ERDEV_A_PEERING],
+				       erdev_peering_nl_policy, cb->extack);
+		if (err)
+			return err;
+	}
+
+	rtnl_lock();
+	en = erdev_pernet(net);
+	cb->seq = en->gen;
+	list_for_each_entry(circuit, &en->circuits, node) {
+		if (tb[ERDEV_A_PEERING_CIRCUIT] &&
+		    nla_strcmp(tb[ERDEV_A_PEERING_CIRCUIT], circuit->name))
+			continue;
+		for (type = 0; type < ERDEV_PEERINGS; type++) {
+			if (!circuit->peering[type] || idx++ < cb->args[0])
+				continue;
+			err = erdev_nl_peering_msg(skb, circuit->peering[type],
+						   NETLINK_CB(cb->skb).portid,
+						   cb->nlh->nlmsg_seq,
+						   NLM_F_MULTI,
+						   ERDEV_CMD_PEERING_GET, -1,
+						   cb);
+			if (err) {
+				idx--;
+				goto out;
+			}
+		}
+	}
+out:
+	rtnl_unlock();
+	cb->args[0] = idx;
+	return err && !skb->len ? err : skb->len;
+}
+
+static int erdev_nl_peering_del_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct nlattr *tb[ERDEV_A_PEERING_MAX + 1];
+	struct erdev_peering *peering;
+	int err;
+
+	err = erdev_nl_nest(info, ERDEV_A_PEERING, ERDEV_A_PEERING_MAX,
+			    erdev_peering_nl_policy, tb, "peering");
+	if (err)
+		return err;
+	peering = erdev_nl_peering(info, tb);
+	if (!peering)
+		return -ENOENT;
+	erdev_peering_del(peering);
+	return 0;
+}
+
+static int erdev_nl_pre_doit(const struct erdev_genl_op *ops,
+			     struct sk_buff *skb, struct genl_info *info)
+{
+	rtnl_lock();
+	return 0;
+}
+
+static void erdev_nl_post_doit(const struct erdev_genl_op *ops,
+			       struct sk_buff *skb, struct genl_info *info)
+{
+	rtnl_unlock();
+}
+
+static const struct genl_ops erdev_nl_ops[] = {
+	{
+		.cmd		= ERDEV_CMD_CIRCUIT_NEW,
+		.doit		= erdev_nl_circuit_new_doit,
+		.policy		= erdev_circuit_req_policy,
+		.maxattr	= ERDEV_A_CIRCUIT,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= ERDEV_CMD_CIRCUIT_GET,
+		.doit		= erdev_nl_circuit_get_doit,
+		.dumpit		= erdev_nl_circuit_get_dumpit,
+		.policy		= erdev_circuit_req_policy,
+		.maxattr	= ERDEV_A_CIRCUIT,
+	},
+	{
+		.cmd		= ERDEV_CMD_CIRCUIT_SET,
+		.doit		= erdev_nl_circuit_set_doit,
+		.policy		= erdev_circuit_req_policy,
+		.maxattr	= ERDEV_A_CIRCUIT,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= ERDEV_CMD_CIRCUIT_DEL,
+		.doit		= erdev_nl_circuit_del_doit,
+		.policy		= erdev_circuit_req_policy,
+		.maxattr	= ERDEV_A_CIRCUIT,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= ERDEV_CMD_PEERING_NEW,
+		.doit		= erdev_nl_peering_new_doit,
+		.policy		= erdev_peering_req_policy,
+		.maxattr	= ERDEV_A_PEERING,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= ERDEV_CMD_PEERING_GET,
+		.doit		= erdev_nl_peering_get_doit,
+		.dumpit		= erdev_nl_peering_get_dumpit,
+		.policy		= erdev_peering_req_policy,
+		.maxattr	= ERDEV_A_PEERING,
+	},
+	{
+		.cmd		= ERDEV_CMD_PEERING_DEL,
+		.doit		= erdev_nl_peering_del_doit,
+		.policy		= erdev_peering_req_policy,
+		.maxattr	= ERDEV_A_PEERING,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		/* Same shapes as circuit-get, with counters and ports. */
+		.cmd		= ERDEV_CMD_STATS_GET,
+		.doit		= erdev_nl_circuit_get_doit,
+		.dumpit		= erdev_nl_circuit_get_dumpit,
+		.policy		= erdev_circuit_req_policy,
+		.maxattr	= ERDEV_A_CIRCUIT,
+	},
+};
+
+static const struct genl_multicast_group erdev_nl_mcgrps[] = {
+	{ .name = ERDEV_MCGRP_MONITOR },
+};
+
+struct genl_family erdev_nl_family __ro_after_init = {
+	.name		= ERDEV_FAMILY_NAME,
+	.version	= ERDEV_FAMILY_VERSION,
+	.netnsok	= true,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.pre_doit	= erdev_nl_pre_doit,
+	.post_doit	= erdev_nl_post_doit,
+	.ops		= erdev_nl_ops,
+	.n_ops		= ARRAY_SIZE(erdev_nl_ops),
+	.mcgrps		= erdev_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(erdev_nl_mcgrps),
+};
+
+int erdev_nl_init(void)
+{
+	return genl_register_family(&erdev_nl_family);
+}
+
+void erdev_nl_exit(void)
+{
+	genl_unregister_family(&erdev_nl_family);
+}

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ports: the per-NIC object shared by every circuit on a NIC, in the manner
+ * of macvlan's port. It owns the NIC's rx_handler and the RCU hash that
+ * maps (S-tag, C-tag) to an interface, and it follows the NIC's events.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+
+#include "erdev.h"
+
+static bool netif_is_erdev_port(const struct net_device *dev)
+{
+	return rcu_access_pointer(dev->rx_handler) == erdev_handle_frame;
+}
+
+struct erdev_port *erdev_port_get(struct net_device *lower)
+{
+	ASSERT_RTNL();
+	if (!netif_is_erdev_port(lower))
+		return NULL;
+	return rtnl_dereference(lower->rx_handler_data);
+}
+
+/* Can @lower carry circuits? Reports why not against @attr. */
+int erdev_port_check_lower(struct net_device *lower,
+			   struct netlink_ext_ack *extack,
+			   const struct nlattr *attr)
+{
+	if (netif_is_erdev(lower)) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "%s is an erdev interface",
+				       lower->name);
+		goto bad;
+	}
+	if (lower->type != ARPHRD_ETHER || lower->addr_len != ETH_ALEN ||
+	    (lower->flags & IFF_LOOPBACK)) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "%s is not an Ethernet device",
+				       lower->name);
+		goto bad;
+	}
+	if (netdev_is_rx_handler_busy(lower) && !netif_is_erdev_port(lower)) {
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "%s is busy: it is a bridge port, bond slave or has another rx_handler",
+				       lower->name);
+		goto bad;
+	}
+	return 0;
+bad:
+	NL_SET_BAD_ATTR(extack, attr);
+	return -EBUSY;
+}
+
+struct erdev_port *erdev_port_create(struct net_device *lower,
+				     enum erdev_encap encap, __be16 tpid)
+{
+	struct erdev_port *port;
+	int err;
+
+	ASSERT_RTNL();
+	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	if (!port)
+		return ERR_PTR(-ENOMEM);
+
+	port->stats = netdev_alloc_pcpu_stats(struct erdev_port_stats);
+	if (!port->stats) {
+		err = -ENOMEM;
+		goto free_port;
+	}
+
+	port->dev = lower;
+	port->encap = encap;
+	port->tpid = tpid;
+	INIT_LIST_HEAD(&port->circuits);
+	hash_init(port->ifaces);
+
+	err = netdev_rx_handler_register(lower, erdev_handle_frame, port);
+	if (err)
+		goto free_stats;
+
+	netdev_hold(lower, &port->dev_tracker, GFP_KERNEL);
+	return port;
+
+free_stats:
+	free_percpu(port->stats);
+free_port:
+	kfree(port);
+	return ERR_PTR(err);
+}
+
+/* The last circuit left the NIC. */
+void erdev_port_destroy(struct erdev_port *port)
+{
+	struct net_device *lower = port->dev;
+
+	ASSERT_RTNL();
+	WARN_ON(!list_empty(&port->circuits));
+	/* Waits for every reader of the handler and its data. */
+	netdev_rx_handler_unregister(lower);
+	netdev_put(lower, &port->dev_tracker);
+	free_percpu(port->stats);
+	kfree(port);
+}
+
+void erdev_port_read_stats(const struct erdev_port *port,
+			   struct erdev_port_counters *c)
+{
+	int cpu;
+
+	memset(c, 0, sizeof(*c));
+	for_each_possible_cpu(cpu) {
+		const struct erdev_port_stats *s = per_cpu_ptr(port->stats, cpu);
+		struct erdev_port_counters t;
+		unsigned int start;
+		int i;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			for (i = 0; i < ERDEV_PORT_NCOUNTERS; i++)
+				t.cnt[i] = u64_stats_read(&s->cnt[i]);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+
+		for (i = 0; i < ERDEV_PORT_NCOUNTERS; i++)
+			c->cnt[i] += t.cnt[i];
+	}
+}
+
+/* Pass a NIC event on to every interface on it. */
+static void erdev_port_propagate(struct erdev_port *port, unsigned long event)
+{
+	struct erdev_dev *priv;
+	struct hlist_node *tmp;
+	int bkt;
+
+	hash_for_each_safe(port->ifaces, bkt, tmp, priv, hnode)
+		erdev_dev_lower_changed(priv->dev, event);
+}
+
+static int erdev_device_event(struct notifier_block *unused,
+			      unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct erdev_port *port;
+
+	port = erdev_port_get(dev);
+	if (!port)
+		return NOTIFY_DONE;
+
+	switch (event) {
+	case NETDEV_UP:
+	case NETDEV_DOWN:
+	case NETDEV_CHANGE:
+	case NETDEV_CHANGEMTU:
+	case NETDEV_CHANGEADDR:
+	case NETDEV_FEAT_CHANGE:
+		erdev_port_propagate(port, event);
+		break;
+	case NETDEV_UNREGISTER:
+		/* A namespace move, not a removal: stay bound, as 8021q does. */
+		if (dev->reg_state != NETREG_UNREGISTERING)
+			break;
+		/* Removes the circuits on this NIC, and with them the port. */
+		erdev_port_flush(dev);
+		break;
+	case NETDEV_PRE_TYPE_CHANGE:
+		/* A NIC that stops being Ethernet cannot carry tags. */
+		return NOTIFY_BAD;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block erdev_notifier = {
+	.notifier_call = erdev_device_event,
+};
+
+int erdev_notifier_init(void)
+{
+	return register_netdevice_notifier(&erdev_notifier);
+}
+
+void erdev_notifier_exit(void)
+{
+	unregister_netdevice_notifier(&erdev_notifier);
+}

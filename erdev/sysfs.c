@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/class/net/<if>/erdev/: what the interface is, read-only, for
+ * scripts that would rather not speak netlink.
+ */
+#include <linux/netdevice.h>
+#include <linux/sysfs.h>
+
+#include "erdev.h"
+
+static const char * const erdev_sku_names[] = {
+	[ERDEV_SKU_LOCAL] = "local",
+	[ERDEV_SKU_STANDARD] = "standard",
+	[ERDEV_SKU_PREMIUM] = "premium",
+};
+
+static const struct erdev_dev *to_erdev(struct device *d)
+{
+	return netdev_priv(to_net_dev(d));
+}
+
+/*
+ * The attributes go away in unregister, before the peering and circuit
+ * are freed, so a reader always finds them alive. They can only be missing
+ * on an interface whose registration failed half way.
+ */
+static const struct erdev_circuit *to_circuit(struct device *d)
+{
+	const struct erdev_peering *peering = READ_ONCE(to_erdev(d)->peering);
+
+	return peering ? peering->circuit : NULL;
+}
+
+static ssize_t circuit_show(struct device *d, struct device_attribute *attr,
+			    char *buf)
+{
+	const struct erdev_circuit *circuit = to_circuit(d);
+
+	return circuit ? sysfs_emit(buf, "%s\n", circuit->name) : -ENODEV;
+}
+static DEVICE_ATTR_RO(circuit);
+
+static ssize_t peering_show(struct device *d, struct device_attribute *attr,
+			    char *buf)
+{
+	const struct erdev_peering *peering = READ_ONCE(to_erdev(d)->peering);
+
+	return peering ? sysfs_emit(buf, "%s\n",
+				    erdev_peering_name(peering->type)) :
+			 -ENODEV;
+}
+static DEVICE_ATTR_RO(peering);
+
+static ssize_t link_show(struct device *d, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  to_erdev(d)->role == ERDEV_LINK_ROLE_PRIMARY ?
+			  "primary" : "secondary");
+}
+static DEVICE_ATTR_RO(link);
+
+static ssize_t encap_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n", erdev_encap_name(to_erdev(d)->encap));
+}
+static DEVICE_ATTR_RO(encap);
+
+static ssize_t tpid_show(struct device *d, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "0x%04x\n", ntohs(to_erdev(d)->tpid));
+}
+static DEVICE_ATTR_RO(tpid);
+
+static ssize_t stag_show(struct device *d, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%u\n", to_erdev(d)->stag);
+}
+static DEVICE_ATTR_RO(stag);
+
+static ssize_t ctag_show(struct device *d, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%u\n", to_erdev(d)->ctag);
+}
+static DEVICE_ATTR_RO(ctag);
+
+static ssize_t bandwidth_mbps_show(struct device *d,
+				   struct device_attribute *attr, char *buf)
+{
+	const struct erdev_circuit *circuit = to_circuit(d);
+
+	return circuit ? sysfs_emit(buf, "%u\n",
+				    READ_ONCE(circuit->bandwidth)) : -ENODEV;
+}
+static DEVICE_ATTR_RO(bandwidth_mbps);
+
+static ssize_t sku_show(struct device *d, struct device_attribute *attr,
+			char *buf)
+{
+	const struct erdev_circuit *circuit = to_circuit(d);
+
+	return circuit ? sysfs_emit(buf, "%s\n",
+				    erdev_sku_names[READ_ONCE(circuit->sku)]) :
+			 -ENODEV;
+}
+static DEVICE_ATTR_RO(sku);
+
+static ssize_t service_key_show(struct device *d,
+				struct device_attribute *attr, char *buf)
+{
+	const struct erdev_circuit *circuit = to_circuit(d);
+
+	if (!circuit)
+		return -ENODEV;
+	if (!circuit->has_service_key)
+		return sysfs_emit(buf, "\n");
+	return sysfs_emit(buf, "%pUb\n", circuit->service_key);
+}
+static DEVICE_ATTR_RO(service_key);
+
+static struct attribute *erdev_attrs[] = {
+	&dev_attr_circuit.attr,
+	&dev_attr_peering.attr,
+	&dev_attr_link.attr,
+	&dev_attr_encap.attr,
+	&dev_attr_tpid.attr,
+	&dev_attr_stag.attr,
+	&dev_attr_ctag.attr,
+	&dev_attr_bandwidth_mbps.attr,
+	&dev_attr_sku.attr,
+	&dev_attr_service_key.attr,
+	NULL,
+};
+
+const struct attribute_group erdev_attr_group = {
+	.name = "erdev",
+	.attrs = erdev_attrs,
+};
