@@ -11,7 +11,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
-#include "erdev.h"
+#include "main.h"
 
 struct erdev_circuit *erdev_circuit_find(struct net *net, const char *name)
 {

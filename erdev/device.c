@@ -11,7 +11,7 @@
 #include <net/rtnetlink.h>
 #include <uapi/linux/if_erdev.h>
 
-#include "erdev.h"
+#include "main.h"
 
 /* Offloads that stay valid with one or two tags in front of the payload. */
 #define ERDEV_FEATURES (NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
@@ -266,6 +266,18 @@ void erdev_dev_lower_changed(struct net_device *dev, unsigned long event)
 		netdev_update_features(dev);
 		break;
 	}
+}
+
+/* An event on one of our own interfaces. Called under RTNL. */
+void erdev_dev_event(struct net_device *dev, unsigned long event)
+{
+	struct erdev_dev *priv = netdev_priv(dev);
+
+	/* Carrier and up/down changes, for "ercfg monitor". */
+	if (priv->peering && (event == NETDEV_CHANGE || event == NETDEV_UP ||
+			      event == NETDEV_DOWN))
+		erdev_nl_notify_peering(priv->peering,
+					ERDEV_CMD_LINK_CHANGE_NTF, priv->role);
 }
 
 /*

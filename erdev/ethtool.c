@@ -7,7 +7,7 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 
-#include "erdev.h"
+#include "main.h"
 
 static const char erdev_gstrings[][ETH_GSTRING_LEN] = {
 	"rx_packets",

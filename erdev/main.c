@@ -12,7 +12,7 @@
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
 
-#include "erdev.h"
+#include "main.h"
 
 unsigned int erdev_net_id __read_mostly;
 

@@ -13,7 +13,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
-#include "erdev.h"
+#include "main.h"
 
 /* Policies, as the spec gives them. */
 static const struct nla_policy erdev_stats_nl_policy[ERDEV_A_STATS_MAX + 1] = {

@@ -10,7 +10,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
-#include "erdev.h"
+#include "main.h"
 
 static bool netif_is_erdev_port(const struct net_device *dev)
 {
@@ -43,7 +43,7 @@ int erdev_port_check_lower(struct net_device *lower,
 	}
 	if (netdev_is_rx_handler_busy(lower) && !netif_is_erdev_port(lower)) {
 		NL_SET_ERR_MSG_FMT_MOD(extack,
-				       "%s is busy: it is a bridge port, bond slave or has another rx_handler",
+				       "%s is busy: bridge port, bond slave or other rx_handler",
 				       lower->name);
 		goto bad;
 	}
@@ -143,6 +143,11 @@ static int erdev_device_event(struct notifier_block *unused,
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct erdev_port *port;
+
+	if (netif_is_erdev(dev)) {
+		erdev_dev_event(dev, event);
+		return NOTIFY_DONE;
+	}
 
 	port = erdev_port_get(dev);
 	if (!port)

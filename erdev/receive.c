@@ -15,7 +15,7 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 
-#include "erdev.h"
+#include "main.h"
 
 static void erdev_port_count(struct erdev_port *port,
 			     enum erdev_port_counter counter)

@@ -11,7 +11,7 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 
-#include "erdev.h"
+#include "main.h"
 
 static bool erdev_lower_inserts(const struct net_device *lower, __be16 tpid)
 {

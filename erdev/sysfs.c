@@ -6,7 +6,7 @@
 #include <linux/netdevice.h>
 #include <linux/sysfs.h>
 
-#include "erdev.h"
+#include "main.h"
 
 static const char * const erdev_sku_names[] = {
 	[ERDEV_SKU_LOCAL] = "local",

@@ -17,8 +17,8 @@
  * transmit path reads only the interface. Circuits and peerings are
  * configuration, touched under RTNL alone.
  */
-#ifndef _ERDEV_H
-#define _ERDEV_H
+#ifndef _ERDEV_MAIN_H
+#define _ERDEV_MAIN_H
 
 #include <linux/hashtable.h>
 #include <linux/if_vlan.h>
@@ -143,6 +143,7 @@ struct net_device *erdev_dev_create(struct erdev_peering *peering,
 				    enum erdev_link_role role,
 				    struct netlink_ext_ack *extack);
 void erdev_dev_lower_changed(struct net_device *dev, unsigned long event);
+void erdev_dev_event(struct net_device *dev, unsigned long event);
 
 /* port.c */
 int erdev_port_check_lower(struct net_device *lower,
@@ -204,4 +205,4 @@ static inline unsigned int erdev_overhead(enum erdev_encap encap)
 	return encap == ERDEV_ENCAP_QINQ ? 2 * VLAN_HLEN : VLAN_HLEN;
 }
 
-#endif /* _ERDEV_H */
+#endif /* _ERDEV_MAIN_H */
