@@ -231,7 +231,7 @@ static void erdev_peering_unregister(struct erdev_peering *peering)
 
 	for (role = 0; role < ERDEV_LINKS; role++)
 		if (peering->dev[role])
-			unregister_netdevice_queue(peering->dev[role], &list);
+			erdev_dev_delete(peering->dev[role], &list);
 	unregister_netdevice_many(&list);
 }
 

@@ -46,10 +46,24 @@ static int erdev_init(struct net_device *dev)
 	return 0;
 }
 
+/*
+ * Forget the peering's pointer to us. Done as soon as the device is queued
+ * for unregistration (dellink), so that removing the circuit in the same
+ * batch, as a namespace exit or a NIC removal does, cannot queue it twice.
+ */
+static void erdev_detach(struct erdev_dev *priv)
+{
+	struct erdev_peering *peering = priv->peering;
+
+	if (!peering)
+		return;
+	peering->dev[priv->role] = NULL;
+	WRITE_ONCE(priv->peering, NULL);
+}
+
 static void erdev_uninit(struct net_device *dev)
 {
 	struct erdev_dev *priv = netdev_priv(dev);
-	struct erdev_peering *peering = priv->peering;
 
 	ASSERT_RTNL();
 	if (!hlist_unhashed(&priv->hnode))
@@ -58,10 +72,7 @@ static void erdev_uninit(struct net_device *dev)
 		vlan_vid_del(priv->lower, priv->tpid, priv->ctag);
 	if (priv->upper_linked)
 		netdev_upper_dev_unlink(priv->lower, dev);
-	if (peering) {
-		peering->dev[priv->role] = NULL;
-		WRITE_ONCE(priv->peering, NULL);
-	}
+	erdev_detach(priv);
 	netdev_put(priv->lower, &priv->lower_tracker);
 }
 
@@ -165,16 +176,6 @@ static void erdev_set_rx_mode(struct net_device *dev)
 	dev_uc_sync(priv->lower, dev);
 }
 
-static int erdev_change_mtu(struct net_device *dev, int new_mtu)
-{
-	struct erdev_dev *priv = netdev_priv(dev);
-
-	if (new_mtu > erdev_max_mtu(priv))
-		return -ERANGE;
-	WRITE_ONCE(dev->mtu, new_mtu);
-	return 0;
-}
-
 static netdev_features_t erdev_fix_features(struct net_device *dev,
 					    netdev_features_t features)
 {
@@ -210,7 +211,6 @@ static const struct net_device_ops erdev_netdev_ops = {
 	.ndo_set_mac_address	= erdev_set_mac_address,
 	.ndo_change_rx_flags	= erdev_change_rx_flags,
 	.ndo_set_rx_mode	= erdev_set_rx_mode,
-	.ndo_change_mtu		= erdev_change_mtu,
 	.ndo_fix_features	= erdev_fix_features,
 	.ndo_get_stats64	= dev_get_tstats64,
 	.ndo_get_iflink		= erdev_get_iflink,
@@ -234,7 +234,6 @@ static void erdev_setup(struct net_device *dev)
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = erdev_free;
 	dev->min_mtu = ETH_MIN_MTU;
-	dev->max_mtu = ETH_MAX_MTU;
 	dev->sysfs_groups[0] = &erdev_attr_group;
 }
 
@@ -252,7 +251,9 @@ void erdev_dev_lower_changed(struct net_device *dev, unsigned long event)
 		netif_stacked_transfer_operstate(lower, dev);
 		break;
 	case NETDEV_CHANGEMTU:
+		/* The tags must fit in the NIC's MTU, whichever way it went. */
 		max_mtu = erdev_max_mtu(priv);
+		dev->max_mtu = max_mtu;
 		if (dev->mtu > max_mtu)
 			dev_set_mtu(dev, max_mtu);
 		break;
@@ -323,7 +324,9 @@ struct net_device *erdev_dev_create(struct erdev_peering *peering,
 	INIT_HLIST_NODE(&priv->hnode);
 
 	eth_hw_addr_inherit(dev, lower);
-	dev->mtu = min_t(unsigned int, ETH_DATA_LEN, erdev_max_mtu(priv));
+	/* The tags must fit in the NIC's MTU. */
+	dev->max_mtu = erdev_max_mtu(priv);
+	dev->mtu = min_t(unsigned int, ETH_DATA_LEN, dev->max_mtu);
 	if (dev->mtu < ETH_MIN_MTU) {
 		NL_SET_ERR_MSG_FMT_MOD(extack, "MTU of %s is too small",
 				       lower->name);
@@ -359,7 +362,7 @@ struct net_device *erdev_dev_create(struct erdev_peering *peering,
 
 unregister:
 	/* ndo_uninit undoes what was done; the destructor frees. */
-	priv->peering = NULL;
+	erdev_detach(priv);
 	unregister_netdevice(dev);
 	return ERR_PTR(err);
 }
@@ -374,8 +377,10 @@ static int erdev_newlink(struct net *src_net, struct net_device *dev,
 	return -EOPNOTSUPP;
 }
 
-static void erdev_dellink(struct net_device *dev, struct list_head *head)
+/* Queue @dev for unregistration, and forget it at once (see above). */
+void erdev_dev_delete(struct net_device *dev, struct list_head *head)
 {
+	erdev_detach(netdev_priv(dev));
 	unregister_netdevice_queue(dev, head);
 }
 
@@ -431,7 +436,7 @@ struct rtnl_link_ops erdev_link_ops = {
 	.maxtype	= IFLA_ERDEV_MAX,
 	.policy		= erdev_link_policy,
 	.newlink	= erdev_newlink,
-	.dellink	= erdev_dellink,
+	.dellink	= erdev_dev_delete,
 	.get_size	= erdev_get_size,
 	.fill_info	= erdev_fill_info,
 	.get_link_net	= erdev_get_link_net,

@@ -144,6 +144,7 @@ struct net_device *erdev_dev_create(struct erdev_peering *peering,
 				    struct netlink_ext_ack *extack);
 void erdev_dev_lower_changed(struct net_device *dev, unsigned long event);
 void erdev_dev_event(struct net_device *dev, unsigned long event);
+void erdev_dev_delete(struct net_device *dev, struct list_head *head);
 
 /* port.c */
 int erdev_port_check_lower(struct net_device *lower,
