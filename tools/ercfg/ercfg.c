@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ercfg: configure erdev ExpressRoute circuits.
+ *
+ * Global options, usage and dispatch. See ercfg.8 for the user's view.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "ercfg.h"
+#include "nl.h"
+#include "show.h"
+
+#ifndef ERCFG_VERSION
+#define ERCFG_VERSION "unknown"
+#endif
+
+/*
+ * The command lines here must match the COMMANDS section of ercfg.8
+ * (test-cli.sh compares them).
+ */
+static const char usage_text[] =
+"Usage:\n"
+"ercfg circuit add NAME [encap qinq|dot1q] [tpid 0x8100|0x88a8] [stag ID]\n"
+"                  primary DEV [secondary DEV] [bandwidth RATE]\n"
+"                  [sku local|standard|premium] [billing metered|unlimited]\n"
+"                  [service-key UUID]\n"
+"ercfg circuit set NAME [bandwidth RATE] [sku ...] [billing ...]\n"
+"ercfg circuit del NAME\n"
+"ercfg peering add NAME private|microsoft ctag ID\n"
+"ercfg peering del NAME private|microsoft\n"
+"ercfg show [NAME]          circuits, their peerings and interfaces, state\n"
+"ercfg stats [NAME]         counters per interface and per port\n"
+"ercfg -j show|stats ...    the same as JSON\n"
+"ercfg -V                   version\n"
+"ercfg -h|--help            this help\n"
+"\n"
+"NAME  circuit name: 1 to 12 of A-Z a-z 0-9 _ -, starting with a letter\n"
+"ID    VLAN ID, 1 to 4094\n"
+"DEV   network device, e.g. eth0\n"
+"RATE  whole Mbit/s in tc units: 50mbit, 1gbit, 100gbit\n"
+"UUID  service key, e.g. 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n";
+
+void errmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ercfg: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int run(const struct request *req)
+{
+	struct nl nl;
+	int ret;
+
+	if (nl_open(&nl))
+		return -1;
+	if (req->cmd == CMD_SHOW || req->cmd == CMD_STATS)
+		ret = do_show(&nl, req);
+	else
+		ret = do_config(&nl, req);
+	nl_close(&nl);
+	return ret;
+}
+
+/* A failed write to stdout (a full disk, a closed pipe) is a failure. */
+static int flush_stdout(void)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		errmsg("write error: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct request req = { 0 };
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *opt = argv[i];
+
+		if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
+			fputs(usage_text, stdout);
+			return flush_stdout() ? 1 : 0;
+		}
+		if (!strcmp(opt, "-V")) {
+			printf("ercfg %s\n", ERCFG_VERSION);
+			return flush_stdout() ? 1 : 0;
+		}
+		if (!strcmp(opt, "-j")) {
+			req.json = true;
+			continue;
+		}
+		errmsg("unknown option \"%s\"", opt);
+		return 1;
+	}
+	if (i == argc) {
+		fputs(usage_text, stderr);
+		return 1;
+	}
+	if (parse_command(argc - i, argv + i, &req))
+		return 1;
+	if (run(&req))
+		return 1;
+	return flush_stdout() ? 1 : 0;
+}

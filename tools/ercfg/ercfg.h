@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ercfg: configure erdev ExpressRoute circuits over generic netlink.
+ *
+ * A command runs in two phases. parse.c turns the command line into a
+ * struct request and checks all of it, devices included, without talking to
+ * the kernel. Only then does the command open the netlink socket (nl.c) and
+ * send one request: config.c for the changes, show.c for show and stats.
+ */
+#ifndef _ERCFG_H
+#define _ERCFG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/erdev.h>
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define BIT(n)		(1U << (n))
+
+enum ercfg_cmd {
+	CMD_CIRCUIT_ADD,
+	CMD_CIRCUIT_SET,
+	CMD_CIRCUIT_DEL,
+	CMD_PEERING_ADD,
+	CMD_PEERING_DEL,
+	CMD_SHOW,
+	CMD_STATS,
+};
+
+/* Option words of the commands ("stag 100"): bits of request.have. */
+enum ercfg_opt {
+	OPT_ENCAP,
+	OPT_TPID,
+	OPT_STAG,
+	OPT_PRIMARY,
+	OPT_SECONDARY,
+	OPT_BANDWIDTH,
+	OPT_SKU,
+	OPT_BILLING,
+	OPT_SERVICE_KEY,
+	OPT_CTAG,
+};
+
+#define UUID_LEN	16
+
+/* One parsed and checked command line. Strings point into argv. */
+struct request {
+	enum ercfg_cmd cmd;
+	bool json;
+	const char *name;		/* circuit; NULL: all (show, stats) */
+	uint32_t peering;		/* enum erdev_peering_type */
+	unsigned int have;		/* BIT(enum ercfg_opt) given */
+	uint32_t encap;			/* enum erdev_encap */
+	uint16_t tpid;			/* host byte order */
+	uint16_t stag;
+	uint16_t ctag;
+	const char *primary;
+	const char *secondary;
+	uint32_t primary_ifindex;
+	uint32_t secondary_ifindex;
+	uint32_t bandwidth;		/* Mbit/s */
+	uint32_t sku;			/* enum erdev_sku */
+	uint32_t billing;		/* enum erdev_billing */
+	uint8_t service_key[UUID_LEN];
+};
+
+static inline bool req_has(const struct request *req, enum ercfg_opt opt)
+{
+	return req->have & BIT(opt);
+}
+
+/* ercfg.c */
+void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* parse.c */
+int parse_command(int argc, char **argv, struct request *req);
+bool valid_circuit_name(const char *name);
+int parse_vid(const char *str, uint16_t *vid);
+int parse_rate(const char *str, uint32_t *mbit);
+int parse_uuid(const char *str, uint8_t uuid[UUID_LEN]);
+
+/* names.c: enum values to and from the words ercfg uses */
+int name_to_value(const char *const names[], unsigned int n, const char *str,
+		  uint32_t *val);
+const char *encap_name(uint32_t encap);
+const char *sku_name(uint32_t sku);
+const char *billing_name(uint32_t billing);
+const char *peering_name(uint32_t type);
+const char *role_name(uint32_t role);
+const char *operstate_name(uint8_t operstate);
+extern const char *const encap_names[2];
+extern const char *const sku_names[3];
+extern const char *const billing_names[2];
+extern const char *const peering_names[2];
+
+#define RATE_BUFSIZ	16	/* "4294967295mbit" */
+#define UUID_BUFSIZ	37
+char *format_rate(uint32_t mbit, char buf[RATE_BUFSIZ]);
+char *format_uuid(const uint8_t uuid[UUID_LEN], char buf[UUID_BUFSIZ]);
+
+#endif /* _ERCFG_H */

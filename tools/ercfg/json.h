@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A minimal JSON writer: compact output, commas handled by the writer.
+ * @key is the member name inside an object and NULL inside an array.
+ */
+#ifndef _ERCFG_JSON_H
+#define _ERCFG_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH	16
+
+struct json {
+	FILE *f;
+	unsigned int depth;
+	bool comma[JSON_MAX_DEPTH];	/* a value was written at that depth */
+};
+
+void json_init(struct json *j, FILE *f);
+void json_begin_object(struct json *j, const char *key);
+void json_end_object(struct json *j);
+void json_begin_array(struct json *j, const char *key);
+void json_end_array(struct json *j);
+void json_string(struct json *j, const char *key, const char *s);
+void json_uint(struct json *j, const char *key, uint64_t val);
+void json_null(struct json *j, const char *key);
+void json_escape(FILE *f, const char *s);
+
+#endif /* _ERCFG_JSON_H */

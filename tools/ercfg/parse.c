@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Command line parsing and checking. Nothing here talks to the kernel: a
+ * command line that gets through parse_command() is complete and valid as
+ * far as ercfg can tell, and its devices exist.
+ *
+ * Order of the checks, so that one command line always gives the same
+ * error: the command words, the circuit name, the peering type, then the
+ * option words from left to right (unknown word, given twice, missing
+ * value, bad value), then the required words and the encap/stag rule, and
+ * last the devices.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <net/if.h>
+
+#include "ercfg.h"
+
+/* What follows the command words. */
+#define ARG_NAME	BIT(0)	/* circuit name, required */
+#define ARG_NAME_OPT	BIT(1)	/* circuit name, optional */
+#define ARG_TYPE	BIT(2)	/* peering type, required */
+
+#define OPTS_CIRCUIT_ADD (BIT(OPT_ENCAP) | BIT(OPT_TPID) | BIT(OPT_STAG) | \
+			  BIT(OPT_PRIMARY) | BIT(OPT_SECONDARY) | \
+			  BIT(OPT_BANDWIDTH) | BIT(OPT_SKU) | BIT(OPT_BILLING) | \
+			  BIT(OPT_SERVICE_KEY))
+#define OPTS_CIRCUIT_SET (BIT(OPT_BANDWIDTH) | BIT(OPT_SKU) | BIT(OPT_BILLING))
+#define OPTS_PEERING_ADD BIT(OPT_CTAG)
+
+static const struct command {
+	const char *object;
+	const char *verb;		/* NULL: a one word command */
+	enum ercfg_cmd cmd;
+	unsigned int args;
+	unsigned int opts;		/* option words it takes */
+} commands[] = {
+	{ "circuit", "add", CMD_CIRCUIT_ADD, ARG_NAME, OPTS_CIRCUIT_ADD },
+	{ "circuit", "set", CMD_CIRCUIT_SET, ARG_NAME, OPTS_CIRCUIT_SET },
+	{ "circuit", "del", CMD_CIRCUIT_DEL, ARG_NAME, 0 },
+	{ "peering", "add", CMD_PEERING_ADD, ARG_NAME | ARG_TYPE,
+	  OPTS_PEERING_ADD },
+	{ "peering", "del", CMD_PEERING_DEL, ARG_NAME | ARG_TYPE, 0 },
+	{ "show", NULL, CMD_SHOW, ARG_NAME_OPT, 0 },
+	{ "stats", NULL, CMD_STATS, ARG_NAME_OPT, 0 },
+};
+
+/* 1 to ERDEV_CIRCUIT_NAME_LEN of [A-Za-z0-9_-], first a letter. */
+bool valid_circuit_name(const char *name)
+{
+	size_t i, len = strlen(name);
+
+	if (len < 1 || len > ERDEV_CIRCUIT_NAME_LEN)
+		return false;
+	if (!((name[0] >= 'a' && name[0] <= 'z') ||
+	      (name[0] >= 'A' && name[0] <= 'Z')))
+		return false;
+	for (i = 1; i < len; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* A VLAN ID: decimal digits only, 1..4094. */
+int parse_vid(const char *str, uint16_t *vid)
+{
+	unsigned long val = 0;
+	const char *p;
+
+	if (!*str)
+		return -1;
+	for (p = str; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		val = val * 10 + (*p - '0');
+		if (val > 4094)
+			return -1;
+	}
+	if (val < 1 || val > 4094)
+		return -1;
+	*vid = val;
+	return 0;
+}
+
+/*
+ * tc's rate units, and tc's parsing of them (get_rate() in iproute2's
+ * tc/tc_util.c): a number as strtod() reads it, then an optional unit
+ * compared without case. No unit means bit/s. The "Bps" forms are bytes.
+ */
+static const struct rate_suffix {
+	const char *name;
+	double scale;
+} rate_suffixes[] = {
+	{ "bit",	1. },
+	{ "Kibit",	1024. },
+	{ "kbit",	1000. },
+	{ "mibit",	1024. * 1024. },
+	{ "mbit",	1000000. },
+	{ "gibit",	1024. * 1024. * 1024. },
+	{ "gbit",	1000000000. },
+	{ "tibit",	1024. * 1024. * 1024. * 1024. },
+	{ "tbit",	1000000000000. },
+	{ "Bps",	8. },
+	{ "KiBps",	8. * 1024. },
+	{ "KBps",	8000. },
+	{ "MiBps",	8. * 1024. * 1024. },
+	{ "MBps",	8000000. },
+	{ "GiBps",	8. * 1024. * 1024. * 1024. },
+	{ "GBps",	8000000000. },
+	{ "TiBps",	8. * 1024. * 1024. * 1024. * 1024. },
+	{ "TBps",	8000000000000. },
+};
+
+/*
+ * A rate in Mbit/s. Refused unless it is a whole number of Mbit/s from 1 to
+ * 2^32 - 1; the tolerance only absorbs the rounding of the floating point
+ * product ("0.3gbit"), far below one bit per second.
+ */
+int parse_rate(const char *str, uint32_t *mbit)
+{
+	double bits, m, whole;
+	unsigned int i;
+	char *end;
+
+	bits = strtod(str, &end);
+	if (end == str)
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(rate_suffixes); i++) {
+		if (!strcasecmp(rate_suffixes[i].name, end)) {
+			bits *= rate_suffixes[i].scale;
+			end += strlen(end);
+			break;
+		}
+	}
+	if (*end || !isfinite(bits))
+		return -1;
+
+	m = bits / 1e6;
+	whole = round(m);
+	if (whole < 1 || whole > UINT32_MAX || fabs(m - whole) > whole * 1e-12)
+		return -1;
+	*mbit = whole;
+	return 0;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Canonical 8-4-4-4-12 form, any case; bytes in the order written. */
+int parse_uuid(const char *str, uint8_t uuid[UUID_LEN])
+{
+	static const char layout[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+	uint8_t tmp[UUID_LEN] = { 0 };
+	int i, n = 0;
+
+	if (strlen(str) != sizeof(layout) - 1)
+		return -1;
+	for (i = 0; layout[i]; i++) {
+		int d;
+
+		if (layout[i] == '-') {
+			if (str[i] != '-')
+				return -1;
+			continue;
+		}
+		d = hex_digit(str[i]);
+		if (d < 0)
+			return -1;
+		tmp[n / 2] |= n % 2 ? d : d << 4;
+		n++;
+	}
+	memcpy(uuid, tmp, UUID_LEN);
+	return 0;
+}
+
+/* Parsers of option values. Each prints its own error. */
+
+static int opt_encap(struct request *req, const char *val)
+{
+	if (!name_to_value(encap_names, ARRAY_SIZE(encap_names), val,
+			   &req->encap))
+		return 0;
+	errmsg("invalid encap \"%s\" (qinq|dot1q)", val);
+	return -1;
+}
+
+static int opt_tpid(struct request *req, const char *val)
+{
+	if (!strcasecmp(val, "0x8100")) {
+		req->tpid = 0x8100;
+		return 0;
+	}
+	if (!strcasecmp(val, "0x88a8")) {
+		req->tpid = 0x88a8;
+		return 0;
+	}
+	errmsg("invalid TPID \"%s\" (0x8100|0x88a8)", val);
+	return -1;
+}
+
+static int opt_stag(struct request *req, const char *val)
+{
+	if (!parse_vid(val, &req->stag))
+		return 0;
+	errmsg("invalid S-tag \"%s\" (1..4094)", val);
+	return -1;
+}
+
+static int opt_ctag(struct request *req, const char *val)
+{
+	if (!parse_vid(val, &req->ctag))
+		return 0;
+	errmsg("invalid C-tag \"%s\" (1..4094)", val);
+	return -1;
+}
+
+/* Devices are looked up once the whole line is known to be good. */
+static int opt_primary(struct request *req, const char *val)
+{
+	req->primary = val;
+	return 0;
+}
+
+static int opt_secondary(struct request *req, const char *val)
+{
+	req->secondary = val;
+	return 0;
+}
+
+static int opt_bandwidth(struct request *req, const char *val)
+{
+	if (!parse_rate(val, &req->bandwidth))
+		return 0;
+	errmsg("invalid rate \"%s\"", val);
+	return -1;
+}
+
+static int opt_sku(struct request *req, const char *val)
+{
+	if (!name_to_value(sku_names, ARRAY_SIZE(sku_names), val, &req->sku))
+		return 0;
+	errmsg("invalid sku \"%s\" (local|standard|premium)", val);
+	return -1;
+}
+
+static int opt_billing(struct request *req, const char *val)
+{
+	if (!name_to_value(billing_names, ARRAY_SIZE(billing_names), val,
+			   &req->billing))
+		return 0;
+	errmsg("invalid billing \"%s\" (metered|unlimited)", val);
+	return -1;
+}
+
+static int opt_service_key(struct request *req, const char *val)
+{
+	if (!parse_uuid(val, req->service_key))
+		return 0;
+	errmsg("invalid service key \"%s\"", val);
+	return -1;
+}
+
+static const struct option_word {
+	const char *word;
+	enum ercfg_opt opt;
+	int (*parse)(struct request *req, const char *val);
+} option_words[] = {
+	{ "encap",	 OPT_ENCAP,	  opt_encap },
+	{ "tpid",	 OPT_TPID,	  opt_tpid },
+	{ "stag",	 OPT_STAG,	  opt_stag },
+	{ "primary",	 OPT_PRIMARY,	  opt_primary },
+	{ "secondary",	 OPT_SECONDARY,	  opt_secondary },
+	{ "bandwidth",	 OPT_BANDWIDTH,	  opt_bandwidth },
+	{ "sku",	 OPT_SKU,	  opt_sku },
+	{ "billing",	 OPT_BILLING,	  opt_billing },
+	{ "service-key", OPT_SERVICE_KEY, opt_service_key },
+	{ "ctag",	 OPT_CTAG,	  opt_ctag },
+};
+
+static const struct option_word *find_option(const char *word,
+					     unsigned int allowed)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(option_words); i++) {
+		if (!strcmp(option_words[i].word, word))
+			return allowed & BIT(option_words[i].opt) ?
+			       &option_words[i] : NULL;
+	}
+	return NULL;
+}
+
+/* The command words: "circuit add", "show", ... *used says how many. */
+static const struct command *find_command(int argc, char **argv, int *used)
+{
+	bool object_known = false;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		const struct command *c = &commands[i];
+
+		if (strcmp(c->object, argv[0]))
+			continue;
+		if (!c->verb) {
+			*used = 1;
+			return c;
+		}
+		object_known = true;
+		if (argc > 1 && !strcmp(c->verb, argv[1])) {
+			*used = 2;
+			return c;
+		}
+	}
+	if (object_known && argc > 1)
+		errmsg("unknown command \"%s %s\"", argv[0], argv[1]);
+	else
+		errmsg("unknown command \"%s\"", argv[0]);
+	return NULL;
+}
+
+static int parse_name(const char *str, struct request *req)
+{
+	if (!valid_circuit_name(str)) {
+		errmsg("invalid circuit name \"%s\"", str);
+		return -1;
+	}
+	req->name = str;
+	return 0;
+}
+
+static int parse_peering_type(const char *str, struct request *req)
+{
+	if (!name_to_value(peering_names, ARRAY_SIZE(peering_names), str,
+			   &req->peering))
+		return 0;
+	errmsg("invalid peering type \"%s\" (private|microsoft)", str);
+	return -1;
+}
+
+/* NAME and peering type: the positional arguments. */
+static int parse_positional(const struct command *c, int argc, char **argv,
+			    int *i, struct request *req)
+{
+	if (c->args & (ARG_NAME | ARG_NAME_OPT)) {
+		if (*i < argc) {
+			if (parse_name(argv[(*i)++], req))
+				return -1;
+		} else if (c->args & ARG_NAME) {
+			errmsg("missing circuit name");
+			return -1;
+		}
+	}
+	if (c->args & ARG_TYPE) {
+		if (*i >= argc) {
+			errmsg("missing peering type");
+			return -1;
+		}
+		if (parse_peering_type(argv[(*i)++], req))
+			return -1;
+	}
+	return 0;
+}
+
+/* "WORD VALUE" pairs, in any order, each at most once. */
+static int parse_options(const struct command *c, int argc, char **argv,
+			 int i, struct request *req)
+{
+	for (; i < argc; i += 2) {
+		const struct option_word *o = find_option(argv[i], c->opts);
+
+		if (!o) {
+			errmsg("unknown word \"%s\"", argv[i]);
+			return -1;
+		}
+		if (req_has(req, o->opt)) {
+			errmsg("\"%s\" given twice", o->word);
+			return -1;
+		}
+		if (i + 1 >= argc) {
+			errmsg("\"%s\" needs a value", o->word);
+			return -1;
+		}
+		if (o->parse(req, argv[i + 1]))
+			return -1;
+		req->have |= BIT(o->opt);
+	}
+	return 0;
+}
+
+static int check_circuit_add(const struct request *req)
+{
+	bool qinq = !req_has(req, OPT_ENCAP) || req->encap == ERDEV_ENCAP_QINQ;
+
+	if (!req_has(req, OPT_PRIMARY)) {
+		errmsg("\"primary\" is required");
+		return -1;
+	}
+	if (qinq && !req_has(req, OPT_STAG)) {
+		errmsg("\"stag\" is required for qinq");
+		return -1;
+	}
+	if (!qinq && req_has(req, OPT_STAG)) {
+		errmsg("dot1q takes no \"stag\"");
+		return -1;
+	}
+	return 0;
+}
+
+static int find_device(const char *name, uint32_t *ifindex)
+{
+	*ifindex = if_nametoindex(name);
+	if (*ifindex)
+		return 0;
+	errmsg("cannot find device \"%s\"", name);
+	return -1;
+}
+
+static int check_request(struct request *req)
+{
+	switch (req->cmd) {
+	case CMD_CIRCUIT_ADD:
+		if (check_circuit_add(req))
+			return -1;
+		if (find_device(req->primary, &req->primary_ifindex))
+			return -1;
+		if (req->secondary &&
+		    find_device(req->secondary, &req->secondary_ifindex))
+			return -1;
+		return 0;
+	case CMD_PEERING_ADD:
+		if (!req_has(req, OPT_CTAG)) {
+			errmsg("\"ctag\" is required");
+			return -1;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * argv holds the command and its arguments, without the program name and
+ * the global options; argc > 0. Prints one line on error and returns -1.
+ */
+int parse_command(int argc, char **argv, struct request *req)
+{
+	const struct command *c;
+	int i;
+
+	c = find_command(argc, argv, &i);
+	if (!c)
+		return -1;
+	req->cmd = c->cmd;
+	if (parse_positional(c, argc, argv, &i, req))
+		return -1;
+	if (parse_options(c, argc, argv, i, req))
+		return -1;
+	return check_request(req);
+}

@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * show and stats: one circuit-get or stats-get (a "do" for one circuit, a
+ * dump for all), printed as text or JSON.
+ *
+ * Text is one block per circuit, blank line between, lines of
+ * "key: value" pairs separated by two spaces; absent values are left out.
+ * JSON is one array of circuit objects, every key always present (null
+ * when the kernel has no value). The output is collected in memory and
+ * written only when the whole answer arrived, so a failure prints nothing
+ * on stdout.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ercfg.h"
+#include "nl.h"
+#include "show.h"
+
+#define DUMP_TRIES	5
+
+struct counter {
+	unsigned int attr;
+	const char *text;
+	const char *json;
+};
+
+static const struct counter rx_counters[] = {
+	{ ERDEV_A_STATS_RX_PACKETS,	"rx-packets",	"rx_packets" },
+	{ ERDEV_A_STATS_RX_BYTES,	"rx-bytes",	"rx_bytes" },
+	{ ERDEV_A_STATS_RX_DROPPED,	"rx-dropped",	"rx_dropped" },
+};
+
+static const struct counter tx_counters[] = {
+	{ ERDEV_A_STATS_TX_PACKETS,	"tx-packets",	"tx_packets" },
+	{ ERDEV_A_STATS_TX_BYTES,	"tx-bytes",	"tx_bytes" },
+	{ ERDEV_A_STATS_TX_DROPPED,	"tx-dropped",	"tx_dropped" },
+};
+
+static const struct counter port_counters[] = {
+	{ ERDEV_A_STATS_RX_UNKNOWN_STAG, "rx-unknown-stag", "rx_unknown_stag" },
+	{ ERDEV_A_STATS_RX_UNKNOWN_CTAG, "rx-unknown-ctag", "rx_unknown_ctag" },
+	{ ERDEV_A_STATS_RX_UNTAGGED,	 "rx-untagged",	    "rx_untagged" },
+	{ ERDEV_A_STATS_RX_BAD_TPID,	 "rx-bad-tpid",	    "rx_bad_tpid" },
+	{ ERDEV_A_STATS_RX_MALFORMED,	 "rx-malformed",    "rx_malformed" },
+};
+
+#define NUM_BUFSIZ	24
+
+/* The name of an enum value, or the number for one ercfg does not know. */
+static const char *enum_str(const char *name, uint32_t val,
+			    char buf[NUM_BUFSIZ])
+{
+	if (name)
+		return name;
+	snprintf(buf, NUM_BUFSIZ, "%u", val);
+	return buf;
+}
+
+/* The NIC's name, or NULL if it has none (here). */
+static const char *ifname_or_null(uint32_t ifindex, char buf[IF_NAMESIZE])
+{
+	return if_indextoname(ifindex, buf);
+}
+
+/* The NIC's name, or its number. */
+static const char *ifname_or_num(uint32_t ifindex, char buf[IF_NAMESIZE])
+{
+	if (if_indextoname(ifindex, buf))
+		return buf;
+	snprintf(buf, IF_NAMESIZE, "%u", ifindex);
+	return buf;
+}
+
+static const char *tpid_str(uint16_t tpid, char buf[NUM_BUFSIZ])
+{
+	snprintf(buf, NUM_BUFSIZ, "0x%04x", tpid);
+	return buf;
+}
+
+/* Text: a line of "key: value" fields. */
+struct tline {
+	FILE *f;
+	int indent;
+	int fields;
+};
+
+static void __attribute__((format(printf, 3, 4)))
+tl_field(struct tline *l, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (l->fields++)
+		fputs("  ", l->f);
+	else
+		fprintf(l->f, "%*s", l->indent, "");
+	fprintf(l->f, "%s: ", key);
+	va_start(ap, fmt);
+	vfprintf(l->f, fmt, ap);
+	va_end(ap);
+}
+
+static void tl_end(struct tline *l)
+{
+	if (l->fields)
+		fputc('\n', l->f);
+	l->fields = 0;
+}
+
+static void text_counters(FILE *f, int indent, const struct er_stats *s,
+			  const struct counter *c, unsigned int n)
+{
+	struct tline l = { f, indent, 0 };
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (has(s->has, c[i].attr))
+			tl_field(&l, c[i].text, "%llu",
+				 (unsigned long long)s->val[c[i].attr]);
+		else
+			tl_field(&l, c[i].text, "-");
+	}
+	tl_end(&l);
+}
+
+static void text_link(struct printer *p, const struct er_link *link)
+{
+	struct tline l = { p->f, 4, 0 };
+	char buf[IF_NAMESIZE], num[NUM_BUFSIZ];
+
+	if (link->ifname[0])
+		tl_field(&l, "interface", "%s", link->ifname);
+	else
+		tl_field(&l, "interface", "%s",
+			 ifname_or_num(link->ifindex, buf));
+	tl_field(&l, "link", "%s", enum_str(role_name(link->role), link->role,
+					    num));
+	if (has(link->has, ERDEV_A_LINK_LOWER_IFINDEX))
+		tl_field(&l, "lower", "%s",
+			 ifname_or_num(link->lower_ifindex, buf));
+	if (has(link->has, ERDEV_A_LINK_OPERSTATE))
+		tl_field(&l, "state", "%s",
+			 enum_str(operstate_name(link->operstate),
+				  link->operstate, num));
+	tl_end(&l);
+	if (p->stats) {
+		text_counters(p->f, 6, &link->stats, rx_counters,
+			      ARRAY_SIZE(rx_counters));
+		text_counters(p->f, 6, &link->stats, tx_counters,
+			      ARRAY_SIZE(tx_counters));
+	}
+}
+
+/* An interface the user deleted with "ip link del": the kernel omits it. */
+static void text_missing_link(struct printer *p, const struct er_circuit *c,
+			      uint32_t role)
+{
+	unsigned int attr = role == ERDEV_LINK_ROLE_PRIMARY ?
+			    ERDEV_A_CIRCUIT_PRIMARY_IFINDEX :
+			    ERDEV_A_CIRCUIT_SECONDARY_IFINDEX;
+	uint32_t lower = role == ERDEV_LINK_ROLE_PRIMARY ?
+			 c->primary_ifindex : c->secondary_ifindex;
+	struct tline l = { p->f, 4, 0 };
+	char buf[IF_NAMESIZE];
+
+	if (!has(c->has, attr))
+		return;
+	tl_field(&l, "interface", "-");
+	tl_field(&l, "link", "%s", role_name(role));
+	tl_field(&l, "lower", "%s", ifname_or_num(lower, buf));
+	tl_field(&l, "state", "missing");
+	tl_end(&l);
+}
+
+static void text_peering(struct printer *p, const struct er_circuit *c,
+			 const struct er_peering *pe)
+{
+	struct tline l = { p->f, 2, 0 };
+	uint32_t role;
+
+	tl_field(&l, "peering", "%s", peering_name(pe->type));
+	if (has(pe->has, ERDEV_A_PEERING_CTAG))
+		tl_field(&l, "ctag", "%u", pe->ctag);
+	tl_end(&l);
+	for (role = 0; role < ER_LINKS; role++) {
+		if (pe->link[role].present)
+			text_link(p, &pe->link[role]);
+		else
+			text_missing_link(p, c, role);
+	}
+}
+
+static void text_circuit_attrs(struct printer *p, const struct er_circuit *c)
+{
+	struct tline l = { p->f, 2, 0 };
+	char buf[IF_NAMESIZE], num[NUM_BUFSIZ], rate[RATE_BUFSIZ];
+	char uuid[UUID_BUFSIZ];
+
+	if (has(c->has, ERDEV_A_CIRCUIT_ENCAP))
+		tl_field(&l, "encap", "%s",
+			 enum_str(encap_name(c->encap), c->encap, num));
+	if (has(c->has, ERDEV_A_CIRCUIT_TPID))
+		tl_field(&l, "tpid", "%s", tpid_str(c->tpid, num));
+	if (has(c->has, ERDEV_A_CIRCUIT_STAG))
+		tl_field(&l, "stag", "%u", c->stag);
+	tl_end(&l);
+	if (has(c->has, ERDEV_A_CIRCUIT_PRIMARY_IFINDEX))
+		tl_field(&l, "primary", "%s",
+			 ifname_or_num(c->primary_ifindex, buf));
+	if (has(c->has, ERDEV_A_CIRCUIT_SECONDARY_IFINDEX))
+		tl_field(&l, "secondary", "%s",
+			 ifname_or_num(c->secondary_ifindex, buf));
+	tl_end(&l);
+	if (has(c->has, ERDEV_A_CIRCUIT_BANDWIDTH))
+		tl_field(&l, "bandwidth", "%s", format_rate(c->bandwidth, rate));
+	if (has(c->has, ERDEV_A_CIRCUIT_SKU))
+		tl_field(&l, "sku", "%s", enum_str(sku_name(c->sku), c->sku, num));
+	if (has(c->has, ERDEV_A_CIRCUIT_BILLING))
+		tl_field(&l, "billing", "%s",
+			 enum_str(billing_name(c->billing), c->billing, num));
+	tl_end(&l);
+	if (has(c->has, ERDEV_A_CIRCUIT_SERVICE_KEY))
+		tl_field(&l, "service-key", "%s",
+			 format_uuid(c->service_key, uuid));
+	tl_end(&l);
+}
+
+static void text_circuit(struct printer *p, const struct er_circuit *c)
+{
+	unsigned int i;
+
+	if (p->circuits)
+		fputc('\n', p->f);
+	fprintf(p->f, "circuit: %s\n", c->name);
+	if (!p->stats)
+		text_circuit_attrs(p, c);
+	for (i = 0; i < ER_PEERINGS; i++) {
+		if (c->peering[i].present)
+			text_peering(p, c, &c->peering[i]);
+	}
+}
+
+static void text_port(struct printer *p, const struct er_port *port)
+{
+	struct tline l = { p->f, 2, 0 };
+	char buf[IF_NAMESIZE], num[NUM_BUFSIZ];
+
+	if (p->circuits || port != p->ports)
+		fputc('\n', p->f);
+	fprintf(p->f, "port: %s\n", port->ifname[0] ? port->ifname :
+		ifname_or_num(port->ifindex, buf));
+	if (has(port->has, ERDEV_A_PORT_ENCAP))
+		tl_field(&l, "encap", "%s",
+			 enum_str(encap_name(port->encap), port->encap, num));
+	if (has(port->has, ERDEV_A_PORT_TPID))
+		tl_field(&l, "tpid", "%s", tpid_str(port->tpid, num));
+	tl_end(&l);
+	text_counters(p->f, 2, &port->stats, port_counters,
+		      ARRAY_SIZE(port_counters));
+}
+
+/* Text stats prints every NIC once, after all circuits. */
+static int collect_port(struct printer *p, const struct er_port *port)
+{
+	struct er_port *ports;
+	unsigned int i;
+
+	for (i = 0; i < p->nports; i++) {
+		if (p->ports[i].ifindex == port->ifindex)
+			return 0;
+	}
+	if (p->nports == p->ports_size) {
+		unsigned int size = p->ports_size ? 2 * p->ports_size : 8;
+
+		ports = realloc(p->ports, size * sizeof(*ports));
+		if (!ports)
+			return -1;
+		p->ports = ports;
+		p->ports_size = size;
+	}
+	p->ports[p->nports++] = *port;
+	return 0;
+}
+
+/* JSON */
+
+static void json_enum(struct json *j, const char *key, bool present,
+		      const char *name, uint32_t val)
+{
+	char num[NUM_BUFSIZ];
+
+	if (present)
+		json_string(j, key, enum_str(name, val, num));
+	else
+		json_null(j, key);
+}
+
+static void json_opt_uint(struct json *j, const char *key, bool present,
+			  uint64_t val)
+{
+	if (present)
+		json_uint(j, key, val);
+	else
+		json_null(j, key);
+}
+
+static void json_tpid(struct json *j, bool present, uint16_t tpid)
+{
+	char num[NUM_BUFSIZ];
+
+	json_string(j, "tpid", present ? tpid_str(tpid, num) : NULL);
+}
+
+/* "<key>": name or null, "<key>_ifindex": number or null. */
+static void json_nic(struct json *j, const char *key, const char *key_index,
+		     bool present, uint32_t ifindex)
+{
+	char buf[IF_NAMESIZE];
+
+	json_string(j, key, present ? ifname_or_null(ifindex, buf) : NULL);
+	json_opt_uint(j, key_index, present, ifindex);
+}
+
+static void json_counters(struct json *j, const struct er_stats *s,
+			  const struct counter *c, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		json_opt_uint(j, c[i].json, has(s->has, c[i].attr),
+			      s->val[c[i].attr]);
+}
+
+static void json_link(struct printer *p, const struct er_link *link)
+{
+	struct json *j = &p->j;
+	char buf[IF_NAMESIZE];
+
+	json_begin_object(j, NULL);
+	json_enum(j, "role", true, role_name(link->role), link->role);
+	if (link->ifname[0])
+		json_string(j, "ifname", link->ifname);
+	else
+		json_string(j, "ifname",
+			    has(link->has, ERDEV_A_LINK_IFINDEX) ?
+			    ifname_or_null(link->ifindex, buf) : NULL);
+	json_opt_uint(j, "ifindex", has(link->has, ERDEV_A_LINK_IFINDEX),
+		      link->ifindex);
+	json_nic(j, "lower", "lower_ifindex",
+		 has(link->has, ERDEV_A_LINK_LOWER_IFINDEX),
+		 link->lower_ifindex);
+	json_enum(j, "operstate", has(link->has, ERDEV_A_LINK_OPERSTATE),
+		  operstate_name(link->operstate), link->operstate);
+	if (p->stats) {
+		json_begin_object(j, "stats");
+		json_counters(j, &link->stats, rx_counters,
+			      ARRAY_SIZE(rx_counters));
+		json_counters(j, &link->stats, tx_counters,
+			      ARRAY_SIZE(tx_counters));
+		json_end_object(j);
+	}
+	json_end_object(j);
+}
+
+static void json_peering(struct printer *p, const struct er_peering *pe)
+{
+	struct json *j = &p->j;
+	unsigned int i;
+
+	json_begin_object(j, NULL);
+	json_string(j, "type", peering_name(pe->type));
+	json_opt_uint(j, "ctag", has(pe->has, ERDEV_A_PEERING_CTAG), pe->ctag);
+	json_begin_array(j, "links");
+	for (i = 0; i < ER_LINKS; i++) {
+		if (pe->link[i].present)
+			json_link(p, &pe->link[i]);
+	}
+	json_end_array(j);
+	json_end_object(j);
+}
+
+static void json_circuit_attrs(struct json *j, const struct er_circuit *c)
+{
+	char uuid[UUID_BUFSIZ];
+
+	json_enum(j, "encap", has(c->has, ERDEV_A_CIRCUIT_ENCAP),
+		  encap_name(c->encap), c->encap);
+	json_tpid(j, has(c->has, ERDEV_A_CIRCUIT_TPID), c->tpid);
+	json_opt_uint(j, "stag", has(c->has, ERDEV_A_CIRCUIT_STAG), c->stag);
+	json_nic(j, "primary", "primary_ifindex",
+		 has(c->has, ERDEV_A_CIRCUIT_PRIMARY_IFINDEX),
+		 c->primary_ifindex);
+	json_nic(j, "secondary", "secondary_ifindex",
+		 has(c->has, ERDEV_A_CIRCUIT_SECONDARY_IFINDEX),
+		 c->secondary_ifindex);
+	json_opt_uint(j, "bandwidth_mbps",
+		      has(c->has, ERDEV_A_CIRCUIT_BANDWIDTH), c->bandwidth);
+	json_enum(j, "sku", has(c->has, ERDEV_A_CIRCUIT_SKU),
+		  sku_name(c->sku), c->sku);
+	json_enum(j, "billing", has(c->has, ERDEV_A_CIRCUIT_BILLING),
+		  billing_name(c->billing), c->billing);
+	json_string(j, "service_key",
+		    has(c->has, ERDEV_A_CIRCUIT_SERVICE_KEY) ?
+		    format_uuid(c->service_key, uuid) : NULL);
+}
+
+static void json_port(struct json *j, const struct er_port *port)
+{
+	char buf[IF_NAMESIZE];
+
+	json_begin_object(j, NULL);
+	json_string(j, "ifname", port->ifname[0] ? port->ifname :
+		    ifname_or_null(port->ifindex, buf));
+	json_uint(j, "ifindex", port->ifindex);
+	json_enum(j, "encap", has(port->has, ERDEV_A_PORT_ENCAP),
+		  encap_name(port->encap), port->encap);
+	json_tpid(j, has(port->has, ERDEV_A_PORT_TPID), port->tpid);
+	json_begin_object(j, "stats");
+	json_counters(j, &port->stats, port_counters,
+		      ARRAY_SIZE(port_counters));
+	json_end_object(j);
+	json_end_object(j);
+}
+
+static void json_circuit(struct printer *p, const struct er_reply *r)
+{
+	const struct er_circuit *c = &r->circuit;
+	struct json *j = &p->j;
+	unsigned int i;
+
+	json_begin_object(j, NULL);
+	json_string(j, "name", c->name);
+	if (!p->stats)
+		json_circuit_attrs(j, c);
+	json_begin_array(j, "peerings");
+	for (i = 0; i < ER_PEERINGS; i++) {
+		if (c->peering[i].present)
+			json_peering(p, &c->peering[i]);
+	}
+	json_end_array(j);
+	if (p->stats) {
+		json_begin_array(j, "ports");
+		for (i = 0; i < r->nports; i++)
+			json_port(j, &r->port[i]);
+		json_end_array(j);
+	}
+	json_end_object(j);
+}
+
+void printer_init(struct printer *p, FILE *f, bool json, bool stats)
+{
+	memset(p, 0, sizeof(*p));
+	p->f = f;
+	p->json = json;
+	p->stats = stats;
+	json_init(&p->j, f);
+	if (json)
+		json_begin_array(&p->j, NULL);
+}
+
+/* mnl callback for each answer message. */
+int printer_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct printer *p = data;
+	struct er_reply r;
+	unsigned int i;
+
+	if (reply_parse(nlh, &r)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (!r.has_circuit)
+		return MNL_CB_OK;
+	if (p->json) {
+		json_circuit(p, &r);
+	} else {
+		text_circuit(p, &r.circuit);
+		for (i = 0; i < r.nports; i++) {
+			if (collect_port(p, &r.port[i])) {
+				errno = ENOMEM;
+				return MNL_CB_ERROR;
+			}
+		}
+	}
+	p->circuits++;
+	return MNL_CB_OK;
+}
+
+/* After the last message: the ports (text), the end of the array (JSON). */
+void printer_finish(struct printer *p)
+{
+	unsigned int i;
+
+	if (p->json) {
+		json_end_array(&p->j);
+		fputc('\n', p->f);
+		return;
+	}
+	for (i = 0; i < p->nports; i++)
+		text_port(p, &p->ports[i]);
+}
+
+void printer_free(struct printer *p)
+{
+	free(p->ports);
+	p->ports = NULL;
+	p->nports = p->ports_size = 0;
+}
+
+/* circuit-get or stats-get: a dump, or a "do" with the circuit's name. */
+struct nlmsghdr *show_msg(struct nl *nl, const struct request *req)
+{
+	uint8_t cmd = req->cmd == CMD_STATS ? ERDEV_CMD_STATS_GET :
+		      ERDEV_CMD_CIRCUIT_GET;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	if (!req->name)
+		return nl_msg(nl, cmd, NLM_F_DUMP);
+	nlh = nl_msg(nl, cmd, 0);
+	nest = mnl_attr_nest_start(nlh, ERDEV_A_CIRCUIT);
+	mnl_attr_put_strz(nlh, ERDEV_A_CIRCUIT_NAME, req->name);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* One attempt: 0, -1 (reported), or NL_DUMP_INTR. */
+static int show_once(struct nl *nl, const struct request *req)
+{
+	struct printer p;
+	char *out = NULL;
+	size_t size = 0;
+	FILE *f;
+	int ret;
+
+	f = open_memstream(&out, &size);
+	if (!f) {
+		errmsg("out of memory");
+		return -1;
+	}
+	printer_init(&p, f, req->json, req->cmd == CMD_STATS);
+	ret = nl_talk(nl, show_msg(nl, req), printer_cb, &p);
+	if (!ret)
+		printer_finish(&p);
+	printer_free(&p);
+	if (fclose(f) && !ret) {
+		errmsg("out of memory");
+		ret = -1;
+	}
+	if (!ret)
+		fwrite(out, 1, size, stdout);
+	free(out);
+	return ret;
+}
+
+int do_show(struct nl *nl, const struct request *req)
+{
+	int i, ret;
+
+	for (i = 0; i < DUMP_TRIES; i++) {
+		ret = show_once(nl, req);
+		if (ret != NL_DUMP_INTR)
+			return ret;
+	}
+	errmsg("circuits changed during every dump, try again");
+	return -1;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ERCFG_SHOW_H
+#define _ERCFG_SHOW_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <libmnl/libmnl.h>
+
+#include "json.h"
+#include "reply.h"
+
+struct nl;
+struct request;
+
+/* Prints circuit-get or stats-get answers, one message at a time. */
+struct printer {
+	FILE *f;
+	bool json;
+	bool stats;
+	unsigned int circuits;		/* printed so far */
+	struct json j;
+	struct er_port *ports;		/* text stats: each NIC once */
+	unsigned int nports;
+	unsigned int ports_size;
+};
+
+void printer_init(struct printer *p, FILE *f, bool json, bool stats);
+int printer_cb(const struct nlmsghdr *nlh, void *data);
+void printer_finish(struct printer *p);
+void printer_free(struct printer *p);
+
+struct nlmsghdr *show_msg(struct nl *nl, const struct request *req);
+
+/* show and stats. 0, or -1 after printing why. */
+int do_show(struct nl *nl, const struct request *req);
+
+#endif /* _ERCFG_SHOW_H */

@@ -1,0 +1,459 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side tests of ercfg's command line, KTAP output. Needs no erdev
+# module, and never loads one:
+#
+#  - every command line error gives its exact one-line message, status 1,
+#    nothing on stdout, and no netlink socket (strace);
+#  - valid command lines get as far as the family lookup, and report the
+#    missing module (skipped where an erdev module is loaded or installed);
+#  - --help, -h, no arguments, -V; the commands of --help are those of the
+#    man page, which renders without warnings;
+#  - valgrind finds no error or leak on any of these paths;
+#  - test-unit (parsers, printers, netlink exchange) passes, also under
+#    valgrind, and its JSON is valid for jq.
+#
+# ERCFG and TEST_UNIT name the binaries (default: next to this script);
+# NO_VALGRIND=1 skips the valgrind runs (about a minute of CPU), NPROC
+# sets how many run at once (default: nproc).
+# Exit status 0 when every test passes, 1 otherwise.
+
+set -u
+set -f
+
+DIR=$(cd "$(dirname "$0")" && pwd)
+ERCFG=${ERCFG:-$DIR/ercfg}
+TEST_UNIT=${TEST_UNIT:-$DIR/test-unit}
+MAN=$DIR/ercfg.8
+VERSION_FILE=$DIR/../../VERSION
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+N=0
+FAILED=0
+OUT=$TMP/ktap
+
+ok() {		# ok PASS DESCRIPTION
+	N=$((N + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $N $2" >>"$OUT"
+	else
+		echo "not ok $N $2" >>"$OUT"
+		FAILED=$((FAILED + 1))
+	fi
+}
+
+skip() {	# skip DESCRIPTION REASON
+	N=$((N + 1))
+	echo "ok $N $1 # SKIP $2" >>"$OUT"
+}
+
+diag() {
+	sed 's/^/# /' >>"$OUT"
+}
+
+if [ ! -x "$ERCFG" ]; then
+	echo "TAP version 13"
+	echo "1..0"
+	echo "Bail out! $ERCFG not built (make -C $DIR)"
+	exit 1
+fi
+
+HAVE_STRACE=0
+if strace -f -qq -e trace=socket -o "$TMP/probe" true 2>/dev/null; then
+	HAVE_STRACE=1
+fi
+HAVE_VALGRIND=0
+NO_VALGRIND_WHY="no valgrind"
+if [ "${NO_VALGRIND:-0}" != 0 ]; then
+	NO_VALGRIND_WHY="NO_VALGRIND set"
+elif command -v valgrind >/dev/null; then
+	HAVE_VALGRIND=1
+fi
+
+# An erdev module that is loaded, or that the family lookup would load.
+MODULE_AROUND=0
+if [ -d /sys/module/erdev ] || modinfo erdev >/dev/null 2>&1; then
+	MODULE_AROUND=1
+fi
+
+# run ARGS...: status in $RC, output in $TMP/stdout and $TMP/stderr,
+# the socket() calls in $TMP/strace (if strace works).
+run() {
+	if [ $HAVE_STRACE = 1 ]; then
+		strace -f -qq -e trace=socket -o "$TMP/strace" \
+			"$ERCFG" "$@" >"$TMP/stdout" 2>"$TMP/stderr"
+	else
+		: >"$TMP/strace"
+		"$ERCFG" "$@" >"$TMP/stdout" 2>"$TMP/stderr"
+	fi
+	RC=$?
+}
+
+netlink_opened() {
+	grep -q AF_NETLINK "$TMP/strace"
+}
+
+# valgrind_clean DESCRIPTION ARGS...: queued, run in parallel at the end
+# (valgrind_report). ARGS hold no blanks.
+VG_QUEUE=$TMP/valgrind.queue
+: >"$VG_QUEUE"
+valgrind_clean() {
+	local desc=$1
+
+	shift
+	printf '%s\t%s\n' "$desc" "$*" >>"$VG_QUEUE"
+}
+
+valgrind_one() {	# valgrind_one ID ARGS...
+	local id=$1
+
+	shift
+	valgrind -q --leak-check=full --errors-for-leak-kinds=all \
+		--error-exitcode=99 --log-file="$TMP/valgrind.$id" \
+		"$ERCFG" "$@" >/dev/null 2>&1
+	echo $? >"$TMP/valgrind.$id.rc"
+}
+
+valgrind_report() {
+	local id=0 desc args jobs=${NPROC:-$(nproc 2>/dev/null || echo 1)}
+
+	if [ $HAVE_VALGRIND = 1 ]; then
+		while IFS=$'\t' read -r desc args; do
+			id=$((id + 1))
+			# shellcheck disable=SC2086
+			valgrind_one $id $args &
+			while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+				wait -n
+			done
+		done <"$VG_QUEUE"
+		wait
+	fi
+	id=0
+	while IFS=$'\t' read -r desc args; do
+		id=$((id + 1))
+		if [ $HAVE_VALGRIND = 0 ]; then
+			skip "valgrind: $desc" "$NO_VALGRIND_WHY"
+		elif [ "$(cat "$TMP/valgrind.$id.rc")" != 99 ] &&
+		     [ ! -s "$TMP/valgrind.$id" ]; then
+			ok 0 "valgrind: $desc"
+		else
+			ok 1 "valgrind: $desc"
+			diag <"$TMP/valgrind.$id"
+		fi
+	done <"$VG_QUEUE"
+}
+
+# expect_error "ARGS => MESSAGE": exact message, status 1, no stdout, and
+# no netlink socket.
+expect_error() {
+	local args=${1%% => *} want=${1#* => } fail=0 why=""
+
+	# shellcheck disable=SC2086
+	run $args
+	if [ "$RC" != 1 ]; then
+		fail=1; why="status $RC"
+	elif [ "$(cat "$TMP/stderr")" != "ercfg: $want" ] ||
+	     [ "$(wc -l <"$TMP/stderr")" != 1 ]; then
+		fail=1; why="stderr: $(head -c 300 "$TMP/stderr")"
+	elif [ -s "$TMP/stdout" ]; then
+		fail=1; why="output on stdout"
+	elif netlink_opened; then
+		fail=1; why="opened a netlink socket"
+	fi
+	ok $fail "ercfg $args: $want"
+	[ $fail = 0 ] || echo "$why" | diag
+	# shellcheck disable=SC2086
+	valgrind_clean "ercfg $args" $args
+}
+
+ERRORS=$(cat <<'EOF'
+-x => unknown option "-x"
+--json show => unknown option "--json"
+-j -q show => unknown option "-q"
+foo => unknown command "foo"
+circuit => unknown command "circuit"
+circuit foo => unknown command "circuit foo"
+peering show => unknown command "peering show"
+peering => unknown command "peering"
+Show => unknown command "Show"
+show c1 extra => unknown word "extra"
+show -j => invalid circuit name "-j"
+stats c1 c2 => unknown word "c2"
+stats _x => invalid circuit name "_x"
+circuit add => missing circuit name
+circuit add 1c stag 1 primary lo => invalid circuit name "1c"
+circuit add abcdefghijklm stag 1 primary lo => invalid circuit name "abcdefghijklm"
+circuit add c.1 stag 1 primary lo => invalid circuit name "c.1"
+circuit add c1 stag 1 primary lo bogus 1 => unknown word "bogus"
+circuit add c1 stag 1 primary lo ctag 5 => unknown word "ctag"
+circuit add c1 stag 1 primary lo Sku local => unknown word "Sku"
+circuit add c1 stag => "stag" needs a value
+circuit add c1 stag 1 primary => "primary" needs a value
+circuit add c1 stag 1 primary lo service-key => "service-key" needs a value
+circuit add c1 stag 1 primary lo primary lo => "primary" given twice
+circuit add c1 stag 1 stag 2 primary lo => "stag" given twice
+circuit add c1 stag 1 stag => "stag" given twice
+circuit add c1 stag 1 => "primary" is required
+circuit add c1 encap qinq tpid 0x88a8 => "primary" is required
+circuit add c1 primary lo => "stag" is required for qinq
+circuit add c1 encap qinq primary lo => "stag" is required for qinq
+circuit add c1 encap dot1q stag 5 primary lo => dot1q takes no "stag"
+circuit add c1 stag 0 primary lo => invalid S-tag "0" (1..4094)
+circuit add c1 stag 4095 primary lo => invalid S-tag "4095" (1..4094)
+circuit add c1 stag abc primary lo => invalid S-tag "abc" (1..4094)
+circuit add c1 stag -1 primary lo => invalid S-tag "-1" (1..4094)
+circuit add c1 stag 0x10 primary lo => invalid S-tag "0x10" (1..4094)
+circuit add c1 encap vlan stag 1 primary lo => invalid encap "vlan" (qinq|dot1q)
+circuit add c1 encap QinQ stag 1 primary lo => invalid encap "QinQ" (qinq|dot1q)
+circuit add c1 tpid 0x9100 stag 1 primary lo => invalid TPID "0x9100" (0x8100|0x88a8)
+circuit add c1 tpid 8100 stag 1 primary lo => invalid TPID "8100" (0x8100|0x88a8)
+circuit add c1 sku gold stag 1 primary lo => invalid sku "gold" (local|standard|premium)
+circuit add c1 billing free stag 1 primary lo => invalid billing "free" (metered|unlimited)
+circuit add c1 stag 1 primary lo bandwidth 1500kbit => invalid rate "1500kbit"
+circuit add c1 stag 1 primary lo bandwidth fast => invalid rate "fast"
+circuit add c1 stag 1 primary lo bandwidth 0mbit => invalid rate "0mbit"
+circuit add c1 stag 1 primary lo bandwidth 1gb => invalid rate "1gb"
+circuit add c1 stag 1 primary lo bandwidth 5000000gbit => invalid rate "5000000gbit"
+circuit add c1 stag 1 primary lo service-key 1234 => invalid service key "1234"
+circuit add c1 stag 1 primary lo service-key 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1fz => invalid service key "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1fz"
+circuit add c1 stag 1 primary nosuchdev0 => cannot find device "nosuchdev0"
+circuit add c1 stag 1 primary lo secondary nosuchdev1 => cannot find device "nosuchdev1"
+circuit add c1 stag 1 primary averyveryverylongname => cannot find device "averyveryverylongname"
+circuit add c1 primary nosuchdev0 stag 4095 => invalid S-tag "4095" (1..4094)
+circuit set => missing circuit name
+circuit set 9x => invalid circuit name "9x"
+circuit set c1 stag 5 => unknown word "stag"
+circuit set c1 primary lo => unknown word "primary"
+circuit set c1 bandwidth => "bandwidth" needs a value
+circuit set c1 sku local sku premium => "sku" given twice
+circuit set c1 billing weekly => invalid billing "weekly" (metered|unlimited)
+circuit set c1 sku basic => invalid sku "basic" (local|standard|premium)
+circuit set c1 bandwidth 1.5mbit => invalid rate "1.5mbit"
+circuit del => missing circuit name
+circuit del c1 now => unknown word "now"
+circuit del c1.p0 => invalid circuit name "c1.p0"
+peering add => missing circuit name
+peering add c1 => missing peering type
+peering add c1 public ctag 5 => invalid peering type "public" (private|microsoft)
+peering add c1 private => "ctag" is required
+peering add c1 private ctag => "ctag" needs a value
+peering add c1 private ctag 0 => invalid C-tag "0" (1..4094)
+peering add c1 private ctag 4095 => invalid C-tag "4095" (1..4094)
+peering add c1 microsoft ctag x1 => invalid C-tag "x1" (1..4094)
+peering add c1 private ctag 5 ctag 6 => "ctag" given twice
+peering add c1 private stag 5 => unknown word "stag"
+peering del => missing circuit name
+peering del c1 => missing peering type
+peering del c1 Private => invalid peering type "Private" (private|microsoft)
+peering del c1 private ctag 5 => unknown word "ctag"
+EOF
+)
+
+while IFS= read -r line; do
+	expect_error "$line"
+done <<<"$ERRORS"
+
+# Usage, help, version.
+
+"$ERCFG" --help >"$TMP/help" 2>"$TMP/help.err"
+rc=$?
+[ $rc = 0 ] && [ ! -s "$TMP/help.err" ] && head -1 "$TMP/help" | grep -qx 'Usage:'
+ok $? "ercfg --help: usage on stdout, status 0"
+valgrind_clean "ercfg --help" --help
+
+"$ERCFG" -h >"$TMP/h" 2>/dev/null && cmp -s "$TMP/h" "$TMP/help"
+ok $? "ercfg -h: the same usage"
+
+"$ERCFG" -h show >"$TMP/h" 2>/dev/null && cmp -s "$TMP/h" "$TMP/help"
+ok $? "ercfg -h show: usage, the command is ignored"
+
+run
+[ $RC = 1 ] && [ ! -s "$TMP/stdout" ] && cmp -s "$TMP/stderr" "$TMP/help" &&
+	! netlink_opened
+ok $? "ercfg without arguments: usage on stderr, status 1"
+valgrind_clean "ercfg without arguments"
+
+run -j
+[ $RC = 1 ] && [ ! -s "$TMP/stdout" ] && cmp -s "$TMP/stderr" "$TMP/help" &&
+	! netlink_opened
+ok $? "ercfg -j without command: usage on stderr, status 1"
+
+want="ercfg $(cat "$VERSION_FILE" 2>/dev/null)"
+run -V
+[ $RC = 0 ] && [ "$(cat "$TMP/stdout")" = "$want" ] && [ ! -s "$TMP/stderr" ] &&
+	! netlink_opened
+ok $? "ercfg -V: \"$want\" (VERSION)"
+valgrind_clean "ercfg -V" -V
+
+run -V show
+[ $RC = 0 ] && [ "$(cat "$TMP/stdout")" = "$want" ]
+ok $? "ercfg -V show: version, the command is ignored"
+
+if [ -w /dev/full ]; then
+	"$ERCFG" --help >/dev/full 2>"$TMP/full.err"
+	rc=$?
+	[ $rc = 1 ] && grep -qx 'ercfg: write error: No space left on device' \
+		"$TMP/full.err"
+	ok $? "ercfg --help >/dev/full: write error, status 1"
+else
+	skip "ercfg --help >/dev/full" "no /dev/full"
+fi
+
+# The commands of --help and of the man page's COMMANDS section.
+
+# One line per command: continuation lines joined, descriptions cut off.
+help_commands() {
+	awk '
+	function cut(s) { sub(/^ +/, "", s); sub(/  .*/, "", s); return s }
+	/^Usage:$/ { on = 1; next }
+	on && /^$/ { exit }
+	on && /^ercfg / { if (cmd != "") print cmd; cmd = cut($0); next }
+	on && /^ / { cmd = cmd " " cut($0) }
+	END { if (cmd != "") print cmd }
+	' "$TMP/help"
+}
+
+# The .nf blocks of COMMANDS, without fonts, one line per command.
+man_commands() {
+	awk '
+	/^\.SH/ { commands = ($0 ~ /^\.SH "?COMMANDS"?$/); next }
+	commands && /^\.nf/ { on = 1; cmd = ""; next }
+	commands && /^\.fi/ { if (on) print cmd; on = 0; next }
+	on {
+		s = $0
+		gsub(/\\f[BIRP]/, "", s); gsub(/\\-/, "-", s); gsub(/\\&/, "", s)
+		sub(/^ +/, "", s); gsub(/ +/, " ", s)
+		cmd = (cmd == "") ? s : cmd " " s
+	}
+	' "$MAN"
+}
+
+help_commands >"$TMP/help.cmds"
+man_commands >"$TMP/man.cmds"
+if [ -s "$TMP/help.cmds" ] && diff -u "$TMP/help.cmds" "$TMP/man.cmds" \
+	>"$TMP/cmds.diff"; then
+	ok 0 "--help and ercfg.8 COMMANDS list the same $(wc -l <"$TMP/help.cmds") commands"
+else
+	ok 1 "--help and ercfg.8 COMMANDS list the same commands"
+	diag <"$TMP/cmds.diff"
+fi
+
+# Every documented command line error is in the man page.
+missing=0
+man_text=$(sed -e 's/\\f[BIRP]//g' -e 's/\\-/-/g' "$MAN")
+while IFS= read -r line; do
+	want=${line#* => }
+	pattern=$(echo "ercfg: $want" | sed -E 's/"[^"]*"/"X"/g')
+	case $want in
+	*needs\ a\ value|*given\ twice) pattern='ercfg: "WORD"'${want#\"*\"} ;;
+	\"primary\"*|\"ctag\"*|\"stag\"*|dot1q*) pattern="ercfg: $want" ;;
+	esac
+	if ! grep -qxF "$pattern" <<<"$man_text"; then
+		echo "not in ercfg.8: $pattern" | diag
+		missing=1
+	fi
+done <<<"$ERRORS"
+ok $missing "every command line error message is in ercfg.8 DIAGNOSTICS"
+
+if command -v groff >/dev/null; then
+	groff -t -man -ww -z "$MAN" 2>"$TMP/groff" && [ ! -s "$TMP/groff" ]
+	ok $? "ercfg.8 renders without groff warnings"
+	diag <"$TMP/groff"
+else
+	skip "ercfg.8 renders without groff warnings" "no groff"
+fi
+if command -v man >/dev/null; then
+	MANWIDTH=80 man -l "$MAN" 2>/dev/null | grep -q '^COMMANDS'
+	ok $? "man -l ercfg.8"
+else
+	skip "man -l ercfg.8" "no man"
+fi
+
+# Valid command lines: past the checks, up to the missing module.
+
+VALID=$(cat <<'EOF'
+show
+show c1
+stats
+stats c1
+-j show
+-j stats
+-j -j show c1
+circuit add c1 stag 100 primary lo
+circuit add c1 service-key 0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0 billing unlimited sku premium bandwidth 1.5gbit secondary lo primary lo stag 4094 tpid 0x88A8 encap qinq
+circuit add d1 encap dot1q tpid 0x88a8 primary lo
+circuit add Abcdefghij_- stag 1 primary lo bandwidth 125mbps
+circuit set c1
+circuit set c1 bandwidth 10gbit sku local billing metered
+circuit del c1
+-j circuit del c1
+peering add c1 private ctag 200
+peering add c1 microsoft ctag 4094
+peering del c1 private
+peering del c1 microsoft
+EOF
+)
+
+NOT_LOADED='ercfg: erdev module not loaded (no generic netlink family "erdev")'
+while IFS= read -r args; do
+	if [ $MODULE_AROUND = 1 ]; then
+		skip "ercfg $args: module not loaded" "an erdev module is around"
+		continue
+	fi
+	# shellcheck disable=SC2086
+	run $args
+	fail=0
+	[ $RC = 1 ] && [ "$(cat "$TMP/stderr")" = "$NOT_LOADED" ] &&
+		[ ! -s "$TMP/stdout" ] || fail=1
+	if [ $fail = 0 ] && [ $HAVE_STRACE = 1 ] && ! netlink_opened; then
+		fail=1
+	fi
+	ok $fail "ercfg $args: accepted, module not loaded"
+	[ $fail = 0 ] || diag <"$TMP/stderr"
+	# shellcheck disable=SC2086
+	valgrind_clean "ercfg $args" $args
+done <<<"$VALID"
+
+# Unit tests.
+
+if [ -x "$TEST_UNIT" ]; then
+	"$TEST_UNIT" >"$TMP/unit" 2>&1
+	rc=$?
+	diag <"$TMP/unit"
+	ok $rc "test-unit"
+	if [ $HAVE_VALGRIND = 1 ]; then
+		valgrind -q --leak-check=full --errors-for-leak-kinds=all \
+			--error-exitcode=99 --log-file="$TMP/valgrind" \
+			"$TEST_UNIT" >/dev/null 2>&1
+		[ $? != 99 ] && [ ! -s "$TMP/valgrind" ]
+		ok $? "valgrind: test-unit"
+		diag <"$TMP/valgrind"
+	else
+		skip "valgrind: test-unit" "$NO_VALGRIND_WHY"
+	fi
+	if command -v jq >/dev/null; then
+		for what in show stats; do
+			"$TEST_UNIT" print $what json | jq -e 'type == "array"' \
+				>/dev/null 2>&1
+			ok $? "$what JSON is valid for jq"
+		done
+	else
+		skip "show JSON is valid for jq" "no jq"
+		skip "stats JSON is valid for jq" "no jq"
+	fi
+else
+	ok 1 "test-unit (not built: make -C $DIR test-unit)"
+fi
+
+valgrind_report
+
+[ $HAVE_STRACE = 1 ] || echo "strace does not work here: socket checks skipped" | diag
+
+echo "TAP version 13"
+echo "1..$N"
+cat "$OUT"
+echo "# $N tests, $FAILED failed"
+[ $FAILED = 0 ]
