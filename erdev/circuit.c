@@ -309,10 +309,12 @@ bad:
 }
 
 int erdev_peering_new(struct erdev_circuit *circuit,
-		      enum erdev_peering_type type, u16 ctag,
+		      const struct erdev_peering *tmpl,
 		      struct nlattr *attrs[], struct netlink_ext_ack *extack)
 {
+	enum erdev_peering_type type = tmpl->type;
 	struct erdev_peering *peering;
+	u16 ctag = tmpl->ctag;
 	struct net_device *dev;
 	int role, err;
 
@@ -327,12 +329,11 @@ int erdev_peering_new(struct erdev_circuit *circuit,
 	if (err)
 		return err;
 
-	peering = kzalloc(sizeof(*peering), GFP_KERNEL);
+	peering = kmemdup(tmpl, sizeof(*tmpl), GFP_KERNEL);
 	if (!peering)
 		return -ENOMEM;
 	peering->circuit = circuit;
-	peering->type = type;
-	peering->ctag = ctag;
+	memset(peering->dev, 0, sizeof(peering->dev));
 	circuit->peering[type] = peering;
 
 	for (role = 0; role < ERDEV_LINKS; role++) {

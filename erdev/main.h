@@ -21,6 +21,7 @@
 #define _ERDEV_MAIN_H
 
 #include <linux/hashtable.h>
+#include <linux/in6.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
@@ -74,11 +75,22 @@ struct erdev_link {
 	struct erdev_circuit *circuit;
 };
 
+/* A link subnet, kept for the tools: erdev itself routes nothing. */
+struct erdev_subnet {
+	u8 prefixlen;				/* 0: not set */
+	union {
+		__be32 v4;
+		struct in6_addr v6;
+	} addr;
+};
+
 struct erdev_peering {
 	struct erdev_circuit *circuit;
 	enum erdev_peering_type type;
 	u16 ctag;
 	struct net_device *dev[ERDEV_LINKS];	/* NULL once deleted */
+	struct erdev_subnet ipv4[ERDEV_LINKS];
+	struct erdev_subnet ipv6[ERDEV_LINKS];
 };
 
 struct erdev_circuit {
@@ -173,11 +185,17 @@ int erdev_circuit_new(struct net *net, struct erdev_circuit *tmpl,
 		      struct netlink_ext_ack *extack);
 void erdev_circuit_del(struct erdev_circuit *circuit);
 int erdev_peering_new(struct erdev_circuit *circuit,
-		      enum erdev_peering_type type, u16 ctag,
+		      const struct erdev_peering *tmpl,
 		      struct nlattr *attrs[], struct netlink_ext_ack *extack);
 void erdev_peering_del(struct erdev_peering *peering);
 void erdev_port_flush(struct net_device *lower);
 void erdev_net_flush(struct net *net);
+
+/* subnet.c */
+int erdev_subnets_parse(struct erdev_peering *p, struct nlattr **attrs,
+			const struct nla_policy *policy,
+			struct netlink_ext_ack *extack);
+int erdev_subnets_fill(struct sk_buff *skb, const struct erdev_peering *p);
 
 /* netlink.c */
 int erdev_nl_init(void);

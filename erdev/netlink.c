@@ -30,6 +30,11 @@ static const struct nla_policy erdev_stats_nl_policy[ERDEV_A_STATS_MAX + 1] = {
 	[ERDEV_A_STATS_RX_MALFORMED]	= { .type = NLA_U64 },
 };
 
+static const struct nla_policy erdev_subnet_nl_policy[ERDEV_A_SUBNET_MAX + 1] = {
+	[ERDEV_A_SUBNET_ADDR]		= NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[ERDEV_A_SUBNET_PREFIXLEN]	= { .type = NLA_U8 },
+};
+
 static const struct nla_policy erdev_link_nl_policy[ERDEV_A_LINK_MAX + 1] = {
 	[ERDEV_A_LINK_ROLE]		= NLA_POLICY_MAX(NLA_U32, 1),
 	[ERDEV_A_LINK_IFINDEX]		= { .type = NLA_U32 },
@@ -45,6 +50,10 @@ static const struct nla_policy erdev_peering_nl_policy[ERDEV_A_PEERING_MAX + 1] 
 	[ERDEV_A_PEERING_TYPE]		= NLA_POLICY_MAX(NLA_U32, 1),
 	[ERDEV_A_PEERING_CTAG]		= NLA_POLICY_RANGE(NLA_U16, 1, 4094),
 	[ERDEV_A_PEERING_LINK]		= NLA_POLICY_NESTED(erdev_link_nl_policy),
+	[ERDEV_A_PEERING_IPV4_PRIMARY]	= NLA_POLICY_NESTED(erdev_subnet_nl_policy),
+	[ERDEV_A_PEERING_IPV4_SECONDARY] = NLA_POLICY_NESTED(erdev_subnet_nl_policy),
+	[ERDEV_A_PEERING_IPV6_PRIMARY]	= NLA_POLICY_NESTED(erdev_subnet_nl_policy),
+	[ERDEV_A_PEERING_IPV6_SECONDARY] = NLA_POLICY_NESTED(erdev_subnet_nl_policy),
 };
 
 static const struct nla_policy erdev_circuit_nl_policy[ERDEV_A_CIRCUIT_MAX + 1] = {
@@ -134,7 +143,8 @@ static int erdev_nl_fill_peering(struct sk_buff *skb,
 	    nla_put_string(skb, ERDEV_A_PEERING_CIRCUIT,
 			   peering->circuit->name) ||
 	    nla_put_u32(skb, ERDEV_A_PEERING_TYPE, peering->type) ||
-	    nla_put_u16(skb, ERDEV_A_PEERING_CTAG, peering->ctag))
+	    nla_put_u16(skb, ERDEV_A_PEERING_CTAG, peering->ctag) ||
+	    erdev_subnets_fill(skb, peering))
 		return -EMSGSIZE;
 	for (role = 0; role < ERDEV_LINKS; role++) {
 		if (!peering->dev[role] || (only_role >= 0 && role != only_role))
@@ -622,6 +632,7 @@ static int erdev_nl_peering_new_doit(struct sk_buff *skb,
 {
 	struct nlattr *nest = info->attrs[ERDEV_A_PEERING];
 	struct nlattr *tb[ERDEV_A_PEERING_MAX + 1];
+	struct erdev_peering tmpl = {};
 	struct erdev_circuit *circuit;
 	int err;
 
@@ -639,9 +650,14 @@ static int erdev_nl_peering_new_doit(struct sk_buff *skb,
 	err = erdev_nl_refuse(info, tb[ERDEV_A_PEERING_LINK], "link");
 	if (err)
 		return err;
-	return erdev_peering_new(circuit, nla_get_u32(tb[ERDEV_A_PEERING_TYPE]),
-				 nla_get_u16(tb[ERDEV_A_PEERING_CTAG]), tb,
-				 info->extack);
+
+	tmpl.type = nla_get_u32(tb[ERDEV_A_PEERING_TYPE]);
+	tmpl.ctag = nla_get_u16(tb[ERDEV_A_PEERING_CTAG]);
+	err = erdev_subnets_parse(&tmpl, tb, erdev_subnet_nl_policy,
+				  info->extack);
+	if (err)
+		return err;
+	return erdev_peering_new(circuit, &tmpl, tb, info->extack);
 }
 
 static int erdev_nl_peering_get_doit(struct sk_buff *skb,
