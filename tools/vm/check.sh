@@ -1,0 +1,338 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: host-side checks and one VM per matrix kernel running every
+# selftest, then one summary line "N passed, N failed, N skipped".
+#
+# Environment:
+#   KERNELS      matrix subset, default "6.1 6.12 debug" (see common.sh)
+#   ERDEV_SRC    take the module sources (Kbuild, VERSION, erdev/, include/)
+#                from this directory instead of the repo (e.g. a patched
+#                copy); selftests and tools still come from the repo
+#   TESTS        only these selftests (see run-vm.sh)
+#   VM_PARALLEL  VMs at a time: 2 (default; the debug kernel in one lane,
+#                the others one after the other in the second) or 1
+#   SKIP_HOST_CHECKS=1  skip checkpatch, UAPI, W=1, sparse and dkms
+# and run-vm.sh's VM_* and timeout variables.
+#
+# Host checks (each a test in the "host" suite): VERSION == dkms.conf,
+# ercfg build, erdev.ko build per kernel (in $CACHE/build/<kver>/, a copy
+# of the sources, since M= builds in place), checkpatch --strict, the UAPI
+# header against the netlink spec, W=1 and sparse builds on 6.12 without
+# warnings, dkms add/build per kernel in a private dkms tree. The VMs start
+# as soon as the modules are built; the slower host checks run meanwhile.
+. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/ktap.sh"
+
+KERNELS=${KERNELS:-$ALL_KERNELS}
+SRC=$(realpath "${ERDEV_SRC:-$ERDEV_ROOT}")
+JOBS=$(nproc 2>/dev/null || echo 2)
+MODULE_FILES="Kbuild VERSION erdev include"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+t0=$(date +%s)
+elapsed() { echo $(($(date +%s) - t0)); }
+
+host=$CACHE/run/host
+state=$CACHE/run/state
+rm -rf "$host" "$state"
+mkdir -p "$host/logs" "$state"
+: >"$host/results"
+cd "$ERDEV_ROOT" || exit 1
+
+[ "$SRC" != "$ERDEV_ROOT" ] && msg "module sources from $SRC (ERDEV_SRC)"
+
+# Stop the VM lanes and kernel downloads if we are interrupted.
+bg_pids=()
+trap 'kill "${bg_pids[@]}" 2>/dev/null; exit 130' INT TERM
+
+# 1. The matrix.
+declare -A KV BUILT
+names=()
+for k in $KERNELS; do
+	case " $ALL_KERNELS " in
+	*" $k "*) ;;
+	*) die "unknown kernel '$k' in KERNELS (known: $ALL_KERNELS)" ;;
+	esac
+	v=$(kernel_kver "$k")
+	rc=$?
+	if [ $rc = 2 ]; then
+		msg "kernel $k: no debug kernel kit in $SHARED_KERNELS, skipping it"
+		suite_result "$host" skip "kernel $k" - "no debug kernel kit in $SHARED_KERNELS"
+		continue
+	elif [ $rc != 0 ] || [ -z "$v" ]; then
+		suite_result "$host" fail "kernel $k" - "cannot resolve it from apt"
+		continue
+	fi
+	KV[$k]=$v
+	names+=("$k")
+done
+msg "kernels: $(for k in "${names[@]}"; do printf '%s=%s ' "$k" "${KV[$k]}"; done)"
+
+# 2. Download and unpack the kernels in the background (network, xz).
+for k in "${names[@]}"; do
+	(
+		"$ERDEV_ROOT/tools/vm/prepare-kernel.sh" "$k" >"$state/prepare-$k.log" 2>&1
+		echo $? >"$state/prepare-$k.rc"
+	) &
+	bg_pids+=($!)
+done
+
+# copy_sources DEST: the module sources, as make -C KDIR M=DEST wants them.
+copy_sources() {
+	mkdir -p "$1" &&
+		(cd "$SRC" && tar -c $MODULE_FILES) | tar -x -C "$1"
+}
+
+# build_warnings LOG: compiler, sparse and modpost warnings/errors in a log.
+build_warnings() {
+	grep -E '(warning|error):|^WARNING:|^ERROR:' "$1"
+}
+
+# 3. VERSION and dkms.conf
+v_file=$(tr -d '[:space:]' <"$SRC/VERSION")
+v_dkms=$(sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$ERDEV_ROOT/dkms.conf")
+if [ -n "$v_file" ] && [ "$v_file" = "$v_dkms" ]; then
+	suite_result "$host" pass "VERSION ($v_file) equals dkms.conf PACKAGE_VERSION"
+else
+	echo "VERSION says '$v_file', dkms.conf PACKAGE_VERSION says '$v_dkms'" >"$host/logs/version.diag"
+	suite_result "$host" fail "VERSION equals dkms.conf PACKAGE_VERSION" version.diag
+fi
+
+# 4. ercfg (the VMs use it)
+if [ -f tools/ercfg/Makefile ]; then
+	if make -C tools/ercfg -j"$JOBS" >"$host/logs/ercfg.log" 2>&1 && [ -x tools/ercfg/ercfg ]; then
+		suite_result "$host" pass "build tools/ercfg/ercfg"
+	else
+		mv "$host/logs/ercfg.log" "$host/logs/ercfg.diag"
+		suite_result "$host" fail "build tools/ercfg/ercfg" ercfg.diag
+	fi
+else
+	suite_result "$host" skip "build tools/ercfg/ercfg" - "no tools/ercfg/Makefile yet"
+fi
+
+# 5. erdev.ko for each kernel
+for k in "${names[@]}"; do
+	kver=${KV[$k]}
+	kdir=$(kernel_kdir "$kver")
+	b=$CACHE/build/$kver
+	name="build erdev.ko for $kver"
+	if [ ! -d "$kdir" ]; then
+		echo "no headers at $kdir: run make deps" >"$host/logs/build-$kver.diag"
+		suite_result "$host" fail "$name" "build-$kver.diag"
+		continue
+	fi
+	copy_sources "$b"
+	if make -C "$kdir" M="$b" -j"$JOBS" modules >"$host/logs/build-$kver.log" 2>&1 &&
+		[ -f "$b/erdev.ko" ]; then
+		BUILT[$k]=$b/erdev.ko
+		suite_result "$host" pass "$name"
+	else
+		mv "$host/logs/build-$kver.log" "$host/logs/build-$kver.diag"
+		suite_result "$host" fail "$name" "build-$kver.diag"
+	fi
+done
+msg "host: modules built at $(elapsed) s"
+
+# 6. The VMs, in the background. A lane boots its kernels one after the
+# other; each VM's KTAP goes to a file, printed in matrix order at the end.
+vm_lane() {
+	local k rc s0 vpid=
+	trap 'kill $vpid 2>/dev/null; exit 143' INT TERM
+	for k in "$@"; do
+		while [ ! -f "$state/prepare-$k.rc" ]; do sleep 1; done
+		[ "$(cat "$state/prepare-$k.rc")" = 0 ] || continue
+		s0=$(date +%s)
+		ERDEV_KO=${BUILT[$k]} "$ERDEV_ROOT/tools/vm/run-vm.sh" "$k" >"$state/ktap-$k.txt" &
+		vpid=$!
+		wait $vpid
+		rc=$?
+		echo "$rc $(($(date +%s) - s0))" >"$state/vm-$k.rc"
+		msg "kernel $k: done in $(($(date +%s) - s0)) s"
+	done
+}
+vm_names=()
+for k in "${names[@]}"; do
+	if [ -z "${BUILT[$k]:-}" ]; then
+		# counted once, in the host suite (the build failed)
+		msg "kernel $k: no erdev.ko, not booting it"
+		continue
+	fi
+	vm_names+=("$k")
+done
+lane_a=() lane_b=()
+if [ "${VM_PARALLEL:-2}" -ge 2 ] && [ ${#vm_names[@]} -ge 2 ]; then
+	for k in "${vm_names[@]}"; do
+		if [ "$k" = debug ]; then lane_a+=("$k"); else lane_b+=("$k"); fi
+	done
+	if [ ${#lane_a[@]} = 0 ]; then
+		lane_a=("${lane_b[0]}")
+		lane_b=("${lane_b[@]:1}")
+	fi
+else
+	lane_b=("${vm_names[@]}")
+fi
+lanes=()
+if [ ${#lane_a[@]} -gt 0 ]; then
+	vm_lane "${lane_a[@]}" &
+	lanes+=($!)
+fi
+if [ ${#lane_b[@]} -gt 0 ]; then
+	vm_lane "${lane_b[@]}" &
+	lanes+=($!)
+fi
+bg_pids+=("${lanes[@]}")
+
+# 7. The other host checks, while the VMs run.
+ksrc=$CACHE/src/linux-source-6.12
+prepare_ksrc() {
+	local stamp
+	[ -f "$LINUX_SOURCE_TAR" ] || { echo "no $LINUX_SOURCE_TAR (apt-get install linux-source-6.12)"; return 1; }
+	stamp="$(stat -c '%s %Y' "$LINUX_SOURCE_TAR")"
+	[ "$(cat "$ksrc.stamp" 2>/dev/null)" = "$stamp" ] && return 0
+	rm -rf "$ksrc" "$ksrc.stamp"
+	mkdir -p "$CACHE/src"
+	tar -xf "$LINUX_SOURCE_TAR" -C "$CACHE/src" --wildcards \
+		'linux-source-6.12/MAINTAINERS' \
+		'linux-source-6.12/scripts/checkpatch.pl' \
+		'linux-source-6.12/scripts/spelling.txt' \
+		'linux-source-6.12/scripts/const_structs.checkpatch' \
+		'linux-source-6.12/Documentation/netlink/*' \
+		'linux-source-6.12/tools/net/ynl/*' || return 1
+	echo "$stamp" >"$ksrc.stamp"
+}
+
+if [ -n "${SKIP_HOST_CHECKS:-}" ]; then
+	suite_result "$host" skip "checkpatch, UAPI, W=1, sparse and dkms" - "SKIP_HOST_CHECKS is set"
+elif ! prepare_ksrc >"$host/logs/ksrc.diag" 2>&1; then
+	suite_result "$host" fail "checkpatch --strict on erdev/ and include/" ksrc.diag "no linux-source-6.12"
+	suite_result "$host" fail "UAPI header matches the netlink spec" ksrc.diag "no linux-source-6.12"
+else
+	# checkpatch --strict on every C file and header; nothing ignored.
+	mapfile -t files < <(cd "$SRC" && find erdev include -type f \( -name '*.c' -o -name '*.h' \) | sort)
+	log=checkpatch.log
+	(cd "$SRC" && perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree --no-summary \
+		--show-types --color=never -f "${files[@]}") >"$host/logs/$log" 2>&1
+	rc=$?
+	if [ $rc = 0 ] && ! grep -qE '^(ERROR|WARNING|CHECK):' "$host/logs/$log"; then
+		suite_result "$host" pass "checkpatch --strict on erdev/ and include/ (${#files[@]} files)"
+	else
+		mv "$host/logs/$log" "$host/logs/checkpatch.diag"
+		suite_result "$host" fail "checkpatch --strict on erdev/ and include/" checkpatch.diag \
+			"$(grep -cE '^(ERROR|WARNING|CHECK):' "$host/logs/checkpatch.diag") reports"
+	fi
+
+	# UAPI: regenerate include/uapi/linux/erdev.h from the spec with the
+	# kernel's own generator. The 6.12 schema may predate uns-admin-perm.
+	uapi() {
+		local spec=$ksrc/Documentation/netlink/specs/erdev.yaml out=$host/erdev.h
+		cp "$ERDEV_ROOT/Documentation/netlink/specs/erdev.yaml" "$spec" || return 1
+		sed -i 's/enum: \[ admin-perm \]/enum: [ admin-perm, uns-admin-perm ]/' \
+			"$ksrc/Documentation/netlink/genetlink.yaml"
+		(cd "$ksrc" && timeout 120 "$PY" tools/net/ynl/ynl-gen-c.py --mode uapi --header \
+			--spec "$spec" -o "$out") || return 1
+		diff -u "$out" "$SRC/include/uapi/linux/erdev.h"
+	}
+	if uapi >"$host/logs/uapi.diag" 2>&1; then
+		suite_result "$host" pass "include/uapi/linux/erdev.h is what ynl-gen-c makes of the spec"
+	else
+		suite_result "$host" fail "include/uapi/linux/erdev.h is what ynl-gen-c makes of the spec" uapi.diag
+	fi
+
+	# W=1 and C=1 on 6.12, each from a fresh copy so that every file is built.
+	if [ -n "${KV[6.12]:-}" ]; then
+		kver=${KV[6.12]}
+		kdir=$(kernel_kdir "$kver")
+		for what in W=1 C=1; do
+			tag=${what/=/}
+			b=$CACHE/build/$kver-$tag
+			rm -rf "$b"
+			copy_sources "$b"
+			desc="$what build for $kver without warnings"
+			[ $what = C=1 ] && desc="sparse ($what) build for $kver without warnings"
+			make -C "$kdir" M="$b" -j"$JOBS" "$what" modules >"$host/logs/$tag.log" 2>&1
+			rc=$?
+			nw=$(build_warnings "$host/logs/$tag.log" | wc -l)
+			if [ $rc = 0 ] && [ "$nw" = 0 ]; then
+				suite_result "$host" pass "$desc"
+			else
+				mv "$host/logs/$tag.log" "$host/logs/$tag.diag"
+				suite_result "$host" fail "$desc" "$tag.diag" "$nw warnings, make status $rc"
+			fi
+		done
+	else
+		suite_result "$host" skip "W=1 and sparse builds" - "6.12 is not in KERNELS"
+	fi
+
+	# dkms, in a private tree: the host's dkms state is left alone.
+	dk=$CACHE/dkms
+	dkms_ok=1
+	rm -rf "$dk"
+	mkdir -p "$dk/tree" "$dk/src/erdev-$v_dkms"
+	if ! command -v dkms >/dev/null; then
+		dkms_ok=
+		echo "dkms is not installed: run make deps" >"$host/logs/dkms-add.diag"
+	elif ! { copy_sources "$dk/src/erdev-$v_dkms" &&
+		cp "$ERDEV_ROOT/dkms.conf" "$dk/src/erdev-$v_dkms/" &&
+		dkms add -m erdev -v "$v_dkms" --sourcetree "$dk/src" --dkmstree "$dk/tree"; } \
+		>"$host/logs/dkms-add.diag" 2>&1; then
+		dkms_ok=
+	fi
+	for k in "${names[@]}"; do
+		kver=${KV[$k]}
+		desc="dkms build for $kver"
+		if [ -z "$dkms_ok" ]; then
+			suite_result "$host" fail "$desc" dkms-add.diag "dkms add failed"
+			continue
+		fi
+		dkms build -m erdev -v "$v_dkms" -k "$kver" \
+			--sourcetree "$dk/src" --dkmstree "$dk/tree" \
+			--kernelsourcedir "$(kernel_kdir "$kver")" >"$host/logs/dkms-$kver.log" 2>&1
+		rc=$?
+		ko=$(find "$dk/tree/erdev/$v_dkms/$kver" -name 'erdev.ko*' 2>/dev/null | head -n 1)
+		if [ $rc = 0 ] && [ -n "$ko" ]; then
+			suite_result "$host" pass "$desc"
+		else
+			{
+				cat "$host/logs/dkms-$kver.log"
+				echo "--- make.log:"
+				cat "$dk/tree/erdev/$v_dkms/build/make.log" 2>/dev/null
+			} >"$host/logs/dkms-$kver.diag"
+			suite_result "$host" fail "$desc" "dkms-$kver.diag" "dkms status $rc"
+		fi
+	done
+fi
+msg "host: checks done at $(elapsed) s"
+
+# 8. Wait for the kernels and the VMs.
+for p in "${bg_pids[@]}"; do
+	wait "$p"
+done
+for k in "${names[@]}"; do
+	if [ "$(cat "$state/prepare-$k.rc" 2>/dev/null)" != 0 ]; then
+		cp "$state/prepare-$k.log" "$host/logs/prepare-$k.diag"
+		suite_result "$host" fail "download and unpack kernel $k (${KV[$k]})" "prepare-$k.diag"
+	fi
+done
+
+# 9. Results.
+suite_print "$host" "erdev host checks"
+read -r P F S < <(suite_counts "$host")
+for k in "${vm_names[@]}"; do
+	[ -f "$state/vm-$k.rc" ] || continue
+	kver=${KV[$k]}
+	cat "$state/ktap-$k.txt"
+	read -r rc secs <"$state/vm-$k.rc"
+	read -r p f s < <(suite_counts "$CACHE/run/$kver")
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		# run-vm.sh failed without reporting a failed test
+		echo "# tools/vm/run-vm.sh $k failed with status $rc; counted as a failure"
+		f=1
+	fi
+	echo "# kernel $k ($kver): $secs s"
+	P=$((P + p)) F=$((F + f)) S=$((S + s))
+done
+
+msg "make check took $(elapsed) s"
+echo "$P passed, $F failed, $S skipped"
+[ "$F" = 0 ]

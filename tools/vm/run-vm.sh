@@ -1,0 +1,193 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# run-vm.sh NAME: boot one matrix kernel under QEMU (TCG) and run every
+# selftest in it (one boot for all tests), then print the results as one
+# KTAP document. Results stay in $CACHE/run/<kver>/ (results, logs/,
+# console.log, dmesg.txt).
+#
+# Environment:
+#   ERDEV_KO       module to test (default $CACHE/build/<kver>/erdev.ko)
+#   ERCFG          ercfg binary (default tools/ercfg/ercfg)
+#   TESTS          only these selftests (names or globs, e.g. "module_load")
+#   VM_TIMEOUT     hard limit for the whole VM, seconds (default 1800, 4500
+#                  on the debug kernel)
+#   VM_STALL       kill the VM after this long without a finished test
+#                  (default: the largest test timeout + 300 s)
+#   VM_MEM         guest memory (default 2G, 3G on the debug kernel)
+#   VM_APPEND      extra kernel command line
+#   QEMU_ACCEL     default tcg (KVM hangs on these machines)
+#   QEMU_TCG_THREAD  single or multi (default: single, multi on debug)
+#   DEFAULT_TIMEOUT  per-test timeout without a "# timeout: N" line (300)
+#   TIMEOUT_SCALE  multiplier for test timeouts (default 1, 4 on debug)
+# Exit status: 0 all passed, 1 something failed, 2 kernel not available.
+. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/ktap.sh"
+
+name=${1:?usage: run-vm.sh NAME}
+kver=$("$ERDEV_ROOT/tools/vm/prepare-kernel.sh" "$name")
+rc=$?
+[ $rc = 2 ] && exit 2
+[ $rc = 0 ] || die "cannot prepare kernel $name"
+
+kdir=$CACHE/kernels/$kver
+run=$CACHE/run/$kver
+rm -rf "$run"
+mkdir -p "$run/logs"
+: >"$run/results"
+
+debug=0
+is_debug_kver "$kver" && debug=1
+scale=${TIMEOUT_SCALE:-$([ $debug = 1 ] && echo 4 || echo 1)}
+default_timeout=${DEFAULT_TIMEOUT:-300}
+mem=${VM_MEM:-$([ $debug = 1 ] && echo 3G || echo 2G)}
+erdev_ko=$(realpath -m "${ERDEV_KO:-$CACHE/build/$kver/erdev.ko}")
+ercfg=$(realpath -m "${ERCFG:-$ERDEV_ROOT/tools/ercfg/ercfg}")
+[ -f "$erdev_ko" ] || msg "warning: $erdev_ko does not exist"
+
+# Longest single test, to tell a stalled VM from a slow test.
+maxt=$default_timeout
+for t in "$ERDEV_ROOT"/selftests/*.sh; do
+	[ -f "$t" ] || continue
+	v=$(sed -n 's/^# *timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
+	[ -n "$v" ] && [ "$v" -gt "$maxt" ] && maxt=$v
+done
+stall=${VM_STALL:-$((maxt * scale + 300))}
+vm_timeout=${VM_TIMEOUT:-$([ $debug = 1 ] && echo 4500 || echo 1800)}
+
+# Host paths the guest needs, outermost first (see tools/vm/init).
+keep=$(printf '%s\n' "$ERDEV_ROOT" "$CACHE" "$(dirname "$erdev_ko")" "$(dirname "$ercfg")" |
+	while read -r d; do [ -d "$d" ] && echo "$d"; done | sort -u | awk '{ for (i = 1; i <= n; i++) if (index($0 "/", k[i] "/") == 1) next; k[++n] = $0; print }')
+case "$keep" in *\'* | *' '*) die "paths with spaces or quotes are not supported: $keep" ;; esac
+
+cat >"$run/env" <<EOF
+KVER='$kver'
+MODDIR='$kdir/root/lib/modules/$kver'
+REPO='$ERDEV_ROOT'
+ERDEV_KO='$erdev_ko'
+ERCFG='$ercfg'
+ERDEV_DEBUG_KERNEL=$debug
+TIMEOUT_SCALE=$scale
+DEFAULT_TIMEOUT=$default_timeout
+TESTS='${TESTS:-}'
+KEEP_PATHS='$(echo $keep)'
+EOF
+
+# TCG threading. Stock kernels: single-threaded by default. With
+# multi-threaded TCG a 6.12 guest once hit "Oops: int3" in
+# netif_rx_internal, at a static branch being patched (text_poke_bp) while
+# the other vCPU ran it: cross-modifying code that MTTCG does not handle
+# reliably. Both vCPUs still exist (the guest still runs SMP code paths);
+# they take turns on one host thread. The debug kernel: multi-threaded,
+# because single-threaded it takes a KASAN report in an early-boot
+# interrupt (identify_cpu -> handle_edge_irq) every time, and KASAN's
+# first report turns lockdep off for the rest of the run.
+accel=${QEMU_ACCEL:-tcg}
+tcg_thread=${QEMU_TCG_THREAD:-$([ $debug = 1 ] && echo multi || echo single)}
+[ "$accel" = tcg ] && accel="tcg,thread=$tcg_thread"
+
+append="console=ttyS0 rdinit=/init panic=-1 loglevel=5 log_buf_len=16M"
+append+=" rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=60 nokaslr"
+append+=" ${VM_APPEND:-}"
+
+qemu=(qemu-system-x86_64
+	-machine q35 -accel "$accel" -cpu max -smp 2 -m "$mem"
+	-nic none -display none -vga none -monitor none -parallel none
+	-no-reboot
+	-serial "file:$run/console.log"
+	-kernel "$kdir/root/boot/vmlinuz-$kver"
+	-initrd "$kdir/initramfs.cpio.gz"
+	-append "$append"
+	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
+	-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot"
+	-fsdev "local,id=results,path=$run,security_model=none,multidevs=remap"
+	-device "virtio-9p-pci,fsdev=results,mount_tag=results")
+
+msg "$name: booting $kver (timeout ${vm_timeout} s, stall ${stall} s, test timeout x$scale)"
+start=$(date +%s)
+"${qemu[@]}" >"$run/qemu.log" 2>&1 &
+qpid=$!
+trap 'kill "$qpid" 2>/dev/null' EXIT
+trap 'exit 143' INT TERM
+
+# Stream progress while the VM runs; enforce the time limits.
+shown=0
+last=$start
+why=
+while kill -0 "$qpid" 2>/dev/null; do
+	sleep 2
+	now=$(date +%s)
+	if [ -f "$run/progress" ]; then
+		cnt=$(wc -l <"$run/progress")
+		if [ "$cnt" -gt "$shown" ]; then
+			tail -n +$((shown + 1)) "$run/progress" | head -n $((cnt - shown)) |
+				sed "s|^|# $name: |" >&2
+			shown=$cnt
+			last=$now
+		fi
+	fi
+	if [ $((now - start)) -ge "$vm_timeout" ]; then
+		why="the VM did not finish in $vm_timeout s (VM_TIMEOUT)"
+	elif [ $((now - last)) -ge "$stall" ]; then
+		why="no test finished for $stall s: the VM looks hung (VM_STALL)"
+	fi
+	if [ -n "$why" ]; then
+		kill "$qpid" 2>/dev/null
+		sleep 2
+		kill -9 "$qpid" 2>/dev/null
+		break
+	fi
+done
+wait "$qpid" 2>/dev/null
+trap - EXIT
+secs=$(($(date +%s) - start))
+msg "$name: VM ran for $secs s"
+
+if [ ! -f "$run/done" ]; then
+	{
+		echo "The VM stopped before the run finished: ${why:-QEMU exited early (panic or init failure)}."
+		echo "QEMU output:"
+		cat "$run/qemu.log"
+		echo "Last 60 lines of the serial console:"
+		tail -n 60 "$run/console.log" 2>/dev/null
+	} >"$run/logs/vm.diag"
+	suite_result "$run" fail "vm: boot and complete the run" vm.diag "${why:+TIMEOUT }ran $secs s"
+fi
+
+# Kernel log: dmesg when the run finished, else what the console caught.
+klog=$run/dmesg.txt
+[ -s "$klog" ] || klog=$run/console.log
+boot_reports=
+if [ -s "$klog" ]; then
+	while IFS=$'\t' read -r where title file count; do
+		[ -n "$file" ] || continue
+		[ "$count" -gt 1 ] && title="$title (x$count)"
+		if [ "$where" = boot ]; then
+			boot_reports+="# kernel log at boot (not counted, before any test): $title"$'\n'
+		else
+			suite_result "$run" fail "kernel log: $title" "$file"
+		fi
+	done < <(awk -v outdir="$run/logs" -f "$ERDEV_ROOT/tools/vm/scan-kernel-log.awk" "$klog")
+	if ! grep -q '^fail	kernel log: ' "$run/results"; then
+		suite_result "$run" pass "kernel log clean"
+	fi
+else
+	suite_result "$run" fail "kernel log clean" - "no kernel log"
+fi
+
+# On the debug kernel, the checkers must still be on when the tests start:
+# a report at boot (not erdev's) turns lockdep off for the whole run.
+if [ $debug = 1 ] && [ -s "$klog" ]; then
+	if awk '/erdev-selftests: start/ { exit } /Disabling lock debugging/ { found = 1; exit } END { exit !found }' "$klog"; then
+		grep -m1 -B2 -A2 'Disabling lock debugging' "$klog" >"$run/logs/lockdep.diag"
+		suite_result "$run" fail "debug kernel: lock debugging still on when the tests start" lockdep.diag \
+			"lockdep was turned off during boot"
+	else
+		suite_result "$run" pass "debug kernel: lock debugging still on when the tests start"
+	fi
+fi
+
+title="erdev selftests on $kver ($name), VM $secs s"
+suite_print "$run" "$title"
+[ -n "$boot_reports" ] && printf '%s' "$boot_reports"
+read -r _ f _ < <(suite_counts "$run")
+[ "$f" = 0 ]
