@@ -27,7 +27,9 @@
 #    the file; multiplied by 4 on the debug kernel. On timeout the test's
 #    process group gets SIGTERM, then SIGKILL. A line "# debug-kernel: skip"
 #    keeps a test off the debug kernel (reported as skipped there): for
-#    tests that exercise no new kernel path and would only cost CI time;
+#    tests that exercise no new kernel path and would only cost CI time.
+#    A line "# kernels: 6.12" runs a test only on those matrix kernels
+#    (names as in KERNELS: 6.1, 6.12, debug), skipped on the others;
 #  - the host root is read-only in the VM. Writable: /tmp, /var/tmp, /run
 #    (so /var/run/netns for `ip netns`), /root, /var/lib, /var/log,
 #    /var/cache, /dev/shm, all tmpfs. /proc, /sys, /sys/kernel/debug,

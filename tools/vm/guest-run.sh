@@ -18,7 +18,7 @@ set -u
 
 RES=${1:?usage: guest-run.sh RESULTS_DIR}
 . "$RES/env"
-export KVER ERDEV_KO ERCFG ERDEV_REPO=$REPO
+export KVER ERDEV_KERNEL ERDEV_KO ERCFG ERDEV_REPO=$REPO
 if [ "${ERDEV_DEBUG_KERNEL:-0}" = 1 ]; then
 	export ERDEV_DEBUG_KERNEL=1
 else
@@ -134,6 +134,12 @@ for t in "${tests[@]}"; do
 	tmo=$(sed -n 's/^# *timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
 	tmo=$(((${tmo:-$default_timeout}) * scale))
 
+	only=$(sed -n 's/^# *kernels: *//p' "$t" | head -n 1)
+	if [ -n "$only" ] && ! [[ " $only " == *" ${ERDEV_KERNEL:-} "* ]]; then
+		result skip "$name" - "runs only on kernels $only (# kernels:)"
+		progress "skip $name (# kernels: $only)"
+		continue
+	fi
 	if [ "${ERDEV_DEBUG_KERNEL:-0}" = 1 ] && grep -qE '^# *debug-kernel: *skip' "$t"; then
 		result skip "$name" - "not run on the debug kernel (# debug-kernel: skip)"
 		progress "skip $name (# debug-kernel: skip)"

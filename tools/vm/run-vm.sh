@@ -61,6 +61,7 @@ case "$keep" in *\'* | *' '*) die "paths with spaces or quotes are not supported
 
 cat >"$run/env" <<EOF
 KVER='$kver'
+ERDEV_KERNEL='$name'
 MODDIR='$kdir/root/lib/modules/$kver'
 REPO='$ERDEV_ROOT'
 ERDEV_KO='$erdev_ko'
