@@ -4,6 +4,8 @@
 #   make                  erdev.ko (against KDIR) and tools/ercfg/ercfg
 #   make deps             install the Debian packages everything needs
 #   make check            all tests over the kernel matrix (KERNELS=...)
+#   make lab              a circuit, BGP, BFD and a failover in a 6.12 VM
+#                         (tools/lab/README.md; LAB_BREAK=ctag|bfd breaks it)
 #   make modules_install  install erdev.ko into /lib/modules/<kver>/extra
 #   make install          modules_install, and ercfg (+ man page) under $(PREFIX)
 #   make dkms_install     register, build and install erdev with DKMS
@@ -38,7 +40,7 @@ endif
 DKMS_SRC := /usr/src/erdev-$(VERSION)
 MODULE_FILES := Kbuild VERSION dkms.conf erdev include
 
-.PHONY: all module ercfg deps check modules_install install \
+.PHONY: all module ercfg deps check lab modules_install install \
 	install_kdir_check dkms_install dkms_remove clean distclean help
 
 all: module ercfg
@@ -66,6 +68,9 @@ deps:
 
 check: deps
 	@tools/vm/check.sh
+
+lab: deps
+	@tools/lab/run.sh
 
 install_kdir_check:
 ifdef KDIR_FALLBACK

@@ -168,14 +168,39 @@ msee_dot1q()
 		ip -n "$ns" addr add "$addr/30" dev "v$vid"
 }
 
+# msee_vlans NS: the MSEE ends of several peering links at once (one ip
+# process), from lines "TPID OUTER INNER ADDR" on standard input: qinq as
+# msee_qinq does, or dot1q (INNER "-") as msee_dot1q does.
+msee_vlans()
+{
+	local ns=$1 tpid outer inner addr dev
+	local -A seen=()
+
+	while read -r tpid outer inner addr; do
+		[ -n "$tpid" ] || continue
+		if [ "$inner" = - ]; then
+			dev=v$outer
+			echo "link add link eth0 name $dev type vlan proto $(vlan_proto "$tpid") id $outer"
+		else
+			if [ -z "${seen[$outer]:-}" ]; then
+				echo "link add link eth0 name s$outer type vlan proto $(vlan_proto "$tpid") id $outer"
+				echo "link set s$outer up"
+				seen[$outer]=1
+			fi
+			dev=s$outer.$inner
+			echo "link add link s$outer name $dev type vlan proto 802.1Q id $inner"
+		fi
+		echo "link set $dev up"
+		echo "addr add $addr/30 dev $dev"
+	done | ip -n "$ns" -batch -
+}
+
 # msee_del NS: remove the MSEE's VLAN devices (not its eth0).
 msee_del()
 {
-	local dev
-
-	for dev in $(ip -n "$1" -j link show type vlan | jq -r '.[].ifname'); do
-		ip -n "$1" link del "$dev" 2>/dev/null
-	done
+	ip -n "$1" -j link show type vlan |
+		jq -r '.[] | select(.link == "eth0") | "link del \(.ifname)"' |
+		ip -n "$1" -force -batch - 2>/dev/null
 	return 0
 }
 
@@ -184,6 +209,18 @@ edge_up()
 {
 	ip -n "$EDGE" link set "$1" up &&
 		ip -n "$EDGE" addr replace "$2/30" dev "$1"
+}
+
+# edge_ups: edge_up for each line "IF ADDR" of standard input, in one ip.
+edge_ups()
+{
+	local dev addr
+
+	while read -r dev addr; do
+		[ -n "$dev" ] || continue
+		echo "link set $dev up"
+		echo "addr replace $addr/30 dev $dev"
+	done | ip -n "$EDGE" -batch -
 }
 
 # erdev_ping NS ADDR [COUNT]: every echo must come back.
@@ -265,21 +302,37 @@ erdev_state()
 # check_refused DESC EXPECTED_STDERR CMD...: CMD fails with status 1 (or
 # $REFUSED_RC), prints exactly EXPECTED_STDERR on stderr and nothing on
 # stdout, and the state of namespace $EDGE (or $STATE_NS) is what it was.
+# The state after one refusal is the state before the next: a test that
+# changes anything in between calls state_forget.
+ERDEV_STATE_NS=
+ERDEV_STATE=
+
+state_forget()
+{
+	ERDEV_STATE_NS=
+}
+
 check_refused()
 {
 	local desc=$1 want=$2 ns=${STATE_NS:-$EDGE} rc_want=${REFUSED_RC:-1}
-	local before after out err rc same=changed
+	local before out err rc same=changed
 
 	shift 2
 	erdev_tmpdir || return 1
-	before=$(erdev_state "$ns" </dev/null)
+	if [ "$ERDEV_STATE_NS" = "$ns" ]; then
+		before=$ERDEV_STATE
+	else
+		before=$(erdev_state "$ns" </dev/null)
+	fi
 	out=$("$@" 2>"$ERDEV_TMP/stderr")
 	rc=$?
 	err=$(cat "$ERDEV_TMP/stderr")
-	after=$(erdev_state "$ns" </dev/null)
-	[ "$before" = "$after" ] && same=unchanged
+	ERDEV_STATE=$(erdev_state "$ns" </dev/null)
+	ERDEV_STATE_NS=$ns
+	[ "$before" = "$ERDEV_STATE" ] && same=unchanged
 	if [ "$same" != unchanged ]; then
-		diff <(echo "$before") <(echo "$after") | sed 's/^/# /'
+		ktap_print_msg "state before: $before"
+		ktap_print_msg "state after: $ERDEV_STATE"
 	fi
 	check_eq "$desc" \
 		"status $rc_want, stdout '', stderr '$want', state unchanged" \

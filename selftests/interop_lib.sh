@@ -40,7 +40,7 @@ interop_table()
 # interop_setup ENCAP TPID: the circuits, their peerings, the MSEE ends.
 interop_setup()
 {
-	local encap=$1 tpid=$2 ifc c p role outer inner ns
+	local encap=$1 tpid=$2 ifc c p role outer inner m0= m1= e=
 
 	if [ "$encap" = qinq ]; then
 		er circuit add c1 tpid "$tpid" stag 100 primary eth0 \
@@ -58,16 +58,15 @@ interop_setup()
 			er peering add d2 private ctag 201 || return 1
 	fi
 	while read -r -u 3 ifc c p role outer inner; do
-		ns=$(msee_ns "$role")
-		if [ "$encap" = qinq ]; then
-			msee_qinq "$ns" "$tpid" "$outer" "$inner" \
-				"$(peer_addr "$c" "$p" "$role" 2)" || return 1
+		if [ "$role" = 0 ]; then
+			m0+="$tpid $outer $inner $(peer_addr "$c" "$p" "$role" 2)"$'\n'
 		else
-			msee_dot1q "$ns" "$tpid" "$outer" \
-				"$(peer_addr "$c" "$p" "$role" 2)" || return 1
+			m1+="$tpid $outer $inner $(peer_addr "$c" "$p" "$role" 2)"$'\n'
 		fi
-		edge_up "$ifc" "$(peer_addr "$c" "$p" "$role" 1)" || return 1
+		e+="$ifc $(peer_addr "$c" "$p" "$role" 1)"$'\n'
 	done 3<<<"$(interop_table "$encap")"
+	msee_vlans "$MSEE0" <<<"$m0" && msee_vlans "$MSEE1" <<<"$m1" &&
+		edge_ups <<<"$e"
 }
 
 interop_teardown()

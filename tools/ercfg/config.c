@@ -4,11 +4,15 @@
  * Each sends one request with only the attributes the user gave (the kernel
  * holds the defaults) and waits for the ACK.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <arpa/inet.h>
 
 #include "config.h"
 #include "ercfg.h"
 #include "nl.h"
+#include "reply.h"
+#include "rtnl.h"
 
 static void put_circuit_options(struct nlmsghdr *nlh,
 				const struct request *req)
@@ -50,7 +54,29 @@ static struct nlmsghdr *circuit_msg(struct nl *nl, const struct request *req,
 	return nlh;
 }
 
-/* peering-new, peering-del: ERDEV_A_PEERING { CIRCUIT, TYPE, [CTAG] } */
+/* ERDEV_A_PEERING_IPV*_* { ADDR, PREFIXLEN } of every subnet given. */
+static void put_subnets(struct nlmsghdr *nlh, const struct request *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < SN_SLOTS; i++) {
+		const struct subnet *sn = &req->subnet[i];
+		struct nlattr *nest;
+
+		if (!sn->family)
+			continue;
+		nest = mnl_attr_nest_start(nlh, ERDEV_A_PEERING_IPV4_PRIMARY + i);
+		mnl_attr_put(nlh, ERDEV_A_SUBNET_ADDR, subnet_addr_len(sn),
+			     sn->addr);
+		mnl_attr_put_u8(nlh, ERDEV_A_SUBNET_PREFIXLEN, sn->prefixlen);
+		mnl_attr_nest_end(nlh, nest);
+	}
+}
+
+/*
+ * peering-new, peering-get, peering-del:
+ * ERDEV_A_PEERING { CIRCUIT, TYPE, [CTAG], [IPV4_*, IPV6_*] }
+ */
 static struct nlmsghdr *peering_msg(struct nl *nl, const struct request *req,
 				    uint8_t cmd)
 {
@@ -60,8 +86,11 @@ static struct nlmsghdr *peering_msg(struct nl *nl, const struct request *req,
 	nest = mnl_attr_nest_start(nlh, ERDEV_A_PEERING);
 	mnl_attr_put_strz(nlh, ERDEV_A_PEERING_CIRCUIT, req->name);
 	mnl_attr_put_u32(nlh, ERDEV_A_PEERING_TYPE, req->peering);
-	if (req_has(req, OPT_CTAG))
-		mnl_attr_put_u16(nlh, ERDEV_A_PEERING_CTAG, req->ctag);
+	if (cmd == ERDEV_CMD_PEERING_NEW) {
+		if (req_has(req, OPT_CTAG))
+			mnl_attr_put_u16(nlh, ERDEV_A_PEERING_CTAG, req->ctag);
+		put_subnets(nlh, req);
+	}
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
 }
@@ -84,10 +113,104 @@ struct nlmsghdr *config_msg(struct nl *nl, const struct request *req)
 	}
 }
 
+static int peering_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (reply_parse_peering(nlh, data)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+/* The customer address of @sn on the link's interface, or why not. */
+static int add_link_addr(struct nl *rt, const struct er_link *link,
+			 const struct subnet *sn)
+{
+	char why[256], addr[ADDR_BUFSIZ];
+	uint8_t host[16];
+
+	if (!rtnl_add_addr(rt, link->ifindex, sn, why, sizeof(why)))
+		return 0;
+	subnet_host(sn, SUBNET_CUSTOMER, host);
+	errmsg("cannot add %s/%u to %s: %s",
+	       format_addr(sn->family, host, addr), sn->prefixlen,
+	       link->ifname[0] ? link->ifname : "the interface", why);
+	return -1;
+}
+
+/* Every subnet given, on the interface of its link (.p0/.m0 primary). */
+static int add_peering_addrs(struct nl *rt, const struct request *req,
+			     const struct er_peering *p)
+{
+	uint32_t role;
+	int ipv6;
+
+	for (role = 0; role < ER_LINKS; role++) {
+		const struct er_link *link = &p->link[role];
+
+		if (!link->present || !has(link->has, ERDEV_A_LINK_IFINDEX))
+			continue;
+		for (ipv6 = 0; ipv6 <= 1; ipv6++) {
+			const struct subnet *sn =
+				&req->subnet[subnet_slot(ipv6, role)];
+
+			if (sn->family && add_link_addr(rt, link, sn))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Find the new peering's interfaces and address them. */
+static int address_peering(struct nl *nl, const struct request *req)
+{
+	struct er_peering p;
+	struct nl rt;
+	int ret;
+
+	if (nl_talk(nl, peering_msg(nl, req, ERDEV_CMD_PEERING_GET),
+		    peering_cb, &p))
+		return -1;
+	if (nl_open_route(&rt))
+		return -1;
+	ret = add_peering_addrs(&rt, req, &p);
+	nl_close(&rt);
+	return ret;
+}
+
+static bool has_subnets(const struct request *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < SN_SLOTS; i++) {
+		if (req->subnet[i].family)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * peering add with subnets: the peering, then the addresses. If an
+ * address cannot be added, the peering is deleted again (its interfaces
+ * and the addresses already on them with it).
+ */
+static int peering_add(struct nl *nl, const struct request *req)
+{
+	if (nl_talk(nl, config_msg(nl, req), NULL, NULL))
+		return -1;
+	if (!has_subnets(req) || !address_peering(nl, req))
+		return 0;
+	nl_talk(nl, peering_msg(nl, req, ERDEV_CMD_PEERING_DEL), NULL, NULL);
+	return -1;
+}
+
 int do_config(struct nl *nl, const struct request *req)
 {
-	struct nlmsghdr *nlh = config_msg(nl, req);
+	struct nlmsghdr *nlh;
 
+	if (req->cmd == CMD_PEERING_ADD)
+		return peering_add(nl, req);
+	nlh = config_msg(nl, req);
 	if (!nlh)
 		return -1;
 	return nl_talk(nl, nlh, NULL, NULL);

@@ -32,8 +32,10 @@ static const char usage_text[] =
 "ercfg circuit set NAME [bandwidth RATE] [sku ...] [billing ...]\n"
 "ercfg circuit del NAME\n"
 "ercfg peering add NAME private|microsoft ctag ID\n"
+"                  [ipv4 PREFIX/29 | ipv4 PRIMARY/30,SECONDARY/30]\n"
+"                  [ipv6 PREFIX/125 | ipv6 PRIMARY/126,SECONDARY/126]\n"
 "ercfg peering del NAME private|microsoft\n"
-"ercfg show [NAME]          circuits, their peerings and interfaces, state\n"
+"ercfg show [NAME]          circuits, peerings, interfaces, addresses, ARP/ND\n"
 "ercfg stats [NAME]         counters per interface and per port\n"
 "ercfg -j show|stats ...    the same as JSON\n"
 "ercfg -V                   version\n"
@@ -43,7 +45,9 @@ static const char usage_text[] =
 "ID    VLAN ID, 1 to 4094\n"
 "DEV   network device, e.g. eth0\n"
 "RATE  whole Mbit/s in tc units: 50mbit, 1gbit, 100gbit\n"
-"UUID  service key, e.g. 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n";
+"UUID  service key, e.g. 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n"
+"PREFIX  link subnets as assigned: a /29 is two /30, the first for the primary\n"
+"        link; the customer gets the first address (.1, ::1), Microsoft .2, ::2\n";
 
 void errmsg(const char *fmt, ...)
 {

@@ -40,9 +40,35 @@ enum ercfg_opt {
 	OPT_BILLING,
 	OPT_SERVICE_KEY,
 	OPT_CTAG,
+	OPT_IPV4,
+	OPT_IPV6,
 };
 
 #define UUID_LEN	16
+
+/*
+ * A link subnet of a peering: the network address (network byte order,
+ * host bits zero) and its length, /30 or /126. family 0: none.
+ */
+struct subnet {
+	uint8_t family;			/* AF_INET, AF_INET6 or 0 */
+	uint8_t prefixlen;
+	uint8_t addr[16];
+};
+
+/* Index of a link subnet: as the ERDEV_A_PEERING_IPV* attributes. */
+enum subnet_slot {
+	SN_IPV4_PRIMARY,
+	SN_IPV4_SECONDARY,
+	SN_IPV6_PRIMARY,
+	SN_IPV6_SECONDARY,
+	SN_SLOTS,
+};
+
+static inline enum subnet_slot subnet_slot(int ipv6, uint32_t role)
+{
+	return (ipv6 ? SN_IPV6_PRIMARY : SN_IPV4_PRIMARY) + role;
+}
 
 /* One parsed and checked command line. Strings point into argv. */
 struct request {
@@ -63,6 +89,7 @@ struct request {
 	uint32_t sku;			/* enum erdev_sku */
 	uint32_t billing;		/* enum erdev_billing */
 	uint8_t service_key[UUID_LEN];
+	struct subnet subnet[SN_SLOTS];	/* by enum subnet_slot */
 };
 
 static inline bool req_has(const struct request *req, enum ercfg_opt opt)
@@ -93,6 +120,19 @@ extern const char *const encap_names[2];
 extern const char *const sku_names[3];
 extern const char *const billing_names[2];
 extern const char *const peering_names[2];
+
+const char *neigh_state_name(uint16_t nud);
+
+/* prefix.c: link subnets */
+#define ADDR_BUFSIZ	46	/* INET6_ADDRSTRLEN */
+#define PREFIX_BUFSIZ	(ADDR_BUFSIZ + 4)
+int parse_link_subnets(int family, const char *str, bool public,
+		       struct subnet sn[2]);
+bool subnet_is_private(const struct subnet *sn);
+unsigned int subnet_addr_len(const struct subnet *sn);
+void subnet_host(const struct subnet *sn, unsigned int n, uint8_t addr[16]);
+char *format_addr(int family, const uint8_t *addr, char buf[ADDR_BUFSIZ]);
+char *format_subnet(const struct subnet *sn, char buf[PREFIX_BUFSIZ]);
 
 #define RATE_BUFSIZ	16	/* "4294967295mbit" */
 #define UUID_BUFSIZ	37

@@ -40,6 +40,26 @@ static const char *const operstate_names[7] = {
 	"testing", "dormant", "up",
 };
 
+/*
+ * A neighbour's NUD_* state as "ip neigh" names it, in lower case. "none"
+ * is also what ercfg says when there is no entry at all.
+ */
+static const char *const nud_names[8] = {
+	"incomplete", "reachable", "stale", "delay",
+	"probe", "failed", "noarp", "permanent",
+};
+
+const char *neigh_state_name(uint16_t nud)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(nud_names); i++) {
+		if (nud & BIT(i))
+			return nud_names[i];
+	}
+	return "none";
+}
+
 /* Exact match of a command line word; 0 and its index, or -1. */
 int name_to_value(const char *const names[], unsigned int n, const char *str,
 		  uint32_t *val)

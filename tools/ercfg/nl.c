@@ -156,6 +156,24 @@ int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	return -1;
 }
 
+/*
+ * The same without printing: 0, or a negative errno with the reason in
+ * @why (the kernel's message if it gave one).
+ */
+int nl_ask(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
+	   char *why, size_t size)
+{
+	struct nl_ctx ctx = { .cb = cb, .data = data };
+	int ret;
+
+	ret = nl_run(nl, nlh, &ctx);
+	if (ret && why)
+		snprintf(why, size, "%s", ctx.error && ctx.msg[0] ? ctx.msg :
+			 ret == -EBADMSG ? "malformed answer from the kernel" :
+			 strerror(-ret));
+	return ret;
+}
+
 static struct nlmsghdr *genl_msg(struct nl *nl, uint16_t type, uint8_t cmd,
 				 uint8_t version, uint16_t flags)
 {
@@ -173,6 +191,23 @@ static struct nlmsghdr *genl_msg(struct nl *nl, uint16_t type, uint8_t cmd,
 	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
 	genl->cmd = cmd;
 	genl->version = version;
+	return nlh;
+}
+
+/* An rtnetlink request with its fixed header (zeroed) at *@hdr. */
+struct nlmsghdr *nl_route_msg(struct nl *nl, uint16_t type, uint16_t flags,
+			      void **hdr, size_t hdrlen)
+{
+	struct nlmsghdr *nlh;
+
+	memset(nl->buf, 0, NL_BUFSIZ);
+	nlh = mnl_nlmsg_put_header(nl->buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	if ((flags & NLM_F_DUMP) != NLM_F_DUMP)
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	nlh->nlmsg_seq = ++nl->seq;
+	*hdr = mnl_nlmsg_put_extra_header(nlh, hdrlen);
 	return nlh;
 }
 
@@ -224,11 +259,8 @@ static int resolve_family(struct nl *nl, const char *name)
 	return 0;
 }
 
-/*
- * Open the socket and find the generic netlink family @name, spoken at
- * @version. Prints the reason on failure.
- */
-int nl_open_family(struct nl *nl, const char *name, uint8_t version)
+/* The socket and the buffer; prints the reason on failure. */
+static int nl_socket(struct nl *nl, int bus)
 {
 	int one = 1;
 
@@ -238,7 +270,7 @@ int nl_open_family(struct nl *nl, const char *name, uint8_t version)
 		errmsg("out of memory");
 		return -1;
 	}
-	nl->sock = mnl_socket_open(NETLINK_GENERIC);
+	nl->sock = mnl_socket_open(bus);
 	if (!nl->sock || mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		errmsg("cannot open netlink socket: %s", strerror(errno));
 		nl_close(nl);
@@ -249,13 +281,29 @@ int nl_open_family(struct nl *nl, const char *name, uint8_t version)
 	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->seq = time(NULL);
-	nl->version = version;
+	return 0;
+}
 
+/*
+ * Open the socket and find the generic netlink family @name, spoken at
+ * @version. Prints the reason on failure.
+ */
+int nl_open_family(struct nl *nl, const char *name, uint8_t version)
+{
+	if (nl_socket(nl, NETLINK_GENERIC))
+		return -1;
+	nl->version = version;
 	if (resolve_family(nl, name)) {
 		nl_close(nl);
 		return -1;
 	}
 	return 0;
+}
+
+/* An rtnetlink socket, for addresses and neighbours. */
+int nl_open_route(struct nl *nl)
+{
+	return nl_socket(nl, NETLINK_ROUTE);
 }
 
 int nl_open(struct nl *nl)

@@ -2,6 +2,7 @@
 #ifndef _ERCFG_NL_H
 #define _ERCFG_NL_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
@@ -22,5 +23,10 @@ int nl_open_family(struct nl *nl, const char *name, uint8_t version);
 void nl_close(struct nl *nl);
 struct nlmsghdr *nl_msg(struct nl *nl, uint8_t cmd, uint16_t flags);
 int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+int nl_ask(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
+	   char *why, size_t size);
+int nl_open_route(struct nl *nl);
+struct nlmsghdr *nl_route_msg(struct nl *nl, uint16_t type, uint16_t flags,
+			      void **hdr, size_t hdrlen);
 
 #endif /* _ERCFG_NL_H */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <net/if.h>
+#include <sys/socket.h>
 
 #include "ercfg.h"
 
@@ -30,7 +31,7 @@
 			  BIT(OPT_BANDWIDTH) | BIT(OPT_SKU) | BIT(OPT_BILLING) | \
 			  BIT(OPT_SERVICE_KEY))
 #define OPTS_CIRCUIT_SET (BIT(OPT_BANDWIDTH) | BIT(OPT_SKU) | BIT(OPT_BILLING))
-#define OPTS_PEERING_ADD BIT(OPT_CTAG)
+#define OPTS_PEERING_ADD (BIT(OPT_CTAG) | BIT(OPT_IPV4) | BIT(OPT_IPV6))
 
 static const struct command {
 	const char *object;
@@ -276,6 +277,26 @@ static int opt_service_key(struct request *req, const char *val)
 	return -1;
 }
 
+/* The peering type is known: it comes before the option words. */
+static int opt_subnets(struct request *req, int family, const char *val)
+{
+	bool public = req->peering == ERDEV_PEERING_TYPE_MICROSOFT;
+
+	return parse_link_subnets(family, val, public,
+				  &req->subnet[subnet_slot(family == AF_INET6,
+							   0)]);
+}
+
+static int opt_ipv4(struct request *req, const char *val)
+{
+	return opt_subnets(req, AF_INET, val);
+}
+
+static int opt_ipv6(struct request *req, const char *val)
+{
+	return opt_subnets(req, AF_INET6, val);
+}
+
 static const struct option_word {
 	const char *word;
 	enum ercfg_opt opt;
@@ -291,6 +312,8 @@ static const struct option_word {
 	{ "billing",	 OPT_BILLING,	  opt_billing },
 	{ "service-key", OPT_SERVICE_KEY, opt_service_key },
 	{ "ctag",	 OPT_CTAG,	  opt_ctag },
+	{ "ipv4",	 OPT_IPV4,	  opt_ipv4 },
+	{ "ipv6",	 OPT_IPV6,	  opt_ipv6 },
 };
 
 static const struct option_word *find_option(const char *word,

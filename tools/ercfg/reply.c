@@ -7,6 +7,7 @@
  */
 #include <string.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <linux/genetlink.h>
 
 #include "reply.h"
@@ -128,9 +129,49 @@ static int parse_link(const struct nlattr *nest, struct er_peering *p)
 	return 0;
 }
 
+/* A subnet nest: the address must fit the family of its slot. */
+static int parse_subnet(const struct nlattr *nest, struct er_peering *p,
+			enum subnet_slot slot)
+{
+	struct subnet sn = {
+		.family = slot >= SN_IPV6_PRIMARY ? AF_INET6 : AF_INET,
+	};
+	const struct nlattr *attr;
+	bool have_addr = false;
+
+	mnl_attr_for_each_nested(attr, nest) {
+		switch (mnl_attr_get_type(attr)) {
+		case ERDEV_A_SUBNET_ADDR:
+			if (mnl_attr_get_payload_len(attr) !=
+			    subnet_addr_len(&sn))
+				return -1;
+			memcpy(sn.addr, mnl_attr_get_payload(attr),
+			       subnet_addr_len(&sn));
+			have_addr = true;
+			break;
+		case ERDEV_A_SUBNET_PREFIXLEN:
+			if (get_u8(attr, &sn.prefixlen))
+				return -1;
+			break;
+		default:
+			break;
+		}
+	}
+	if (!have_addr || !sn.prefixlen ||
+	    sn.prefixlen > subnet_addr_len(&sn) * 8)
+		return -1;
+	p->subnet[slot] = sn;
+	return 0;
+}
+
 static int parse_peering_attr(const struct nlattr *attr, struct er_peering *p)
 {
-	switch (mnl_attr_get_type(attr)) {
+	unsigned int type = mnl_attr_get_type(attr);
+
+	if (type >= ERDEV_A_PEERING_IPV4_PRIMARY &&
+	    type <= ERDEV_A_PEERING_IPV6_SECONDARY)
+		return parse_subnet(attr, p, type - ERDEV_A_PEERING_IPV4_PRIMARY);
+	switch (type) {
 	case ERDEV_A_PEERING_TYPE:
 		return get_u32(attr, &p->type);
 	case ERDEV_A_PEERING_CTAG:
@@ -142,19 +183,29 @@ static int parse_peering_attr(const struct nlattr *attr, struct er_peering *p)
 	}
 }
 
-static int parse_peering(const struct nlattr *nest, struct er_circuit *c)
+static int parse_peering_nest(const struct nlattr *nest, struct er_peering *p)
 {
 	const struct nlattr *attr;
-	struct er_peering p = { .present = true };
 
+	memset(p, 0, sizeof(*p));
+	p->present = true;
 	mnl_attr_for_each_nested(attr, nest) {
 		unsigned int type = mnl_attr_get_type(attr);
 
-		if (parse_peering_attr(attr, &p))
+		if (parse_peering_attr(attr, p))
 			return -1;
 		if (type <= ERDEV_A_PEERING_MAX)
-			p.has |= BIT(type);
+			p->has |= BIT(type);
 	}
+	return 0;
+}
+
+static int parse_peering(const struct nlattr *nest, struct er_circuit *c)
+{
+	struct er_peering p;
+
+	if (parse_peering_nest(nest, &p))
+		return -1;
 	if (has(p.has, ERDEV_A_PEERING_TYPE) && p.type < ER_PEERINGS)
 		c->peering[p.type] = p;
 	return 0;
@@ -271,4 +322,22 @@ int reply_parse(const struct nlmsghdr *nlh, struct er_reply *r)
 		}
 	}
 	return 0;
+}
+
+int reply_parse_peering(const struct nlmsghdr *nlh, struct er_peering *p)
+{
+	const struct nlattr *attr;
+	bool found = false;
+
+	memset(p, 0, sizeof(*p));
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
+		return -1;
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(attr) != ERDEV_A_PEERING)
+			continue;
+		if (parse_peering_nest(attr, p))
+			return -1;
+		found = true;
+	}
+	return found ? 0 : -1;
 }

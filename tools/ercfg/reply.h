@@ -40,6 +40,7 @@ struct er_peering {
 	uint32_t type;
 	uint16_t ctag;
 	struct er_link link[ER_LINKS];	/* by role */
+	struct subnet subnet[SN_SLOTS];	/* family 0: none */
 };
 
 struct er_circuit {
@@ -80,5 +81,8 @@ static inline bool has(unsigned int mask, unsigned int attr)
 
 /* 0, or -1 for a malformed message. */
 int reply_parse(const struct nlmsghdr *nlh, struct er_reply *r);
+
+/* A peering-get answer (ERDEV_A_PEERING): 0, or -1 if malformed. */
+int reply_parse_peering(const struct nlmsghdr *nlh, struct er_peering *p);
 
 #endif /* _ERCFG_REPLY_H */

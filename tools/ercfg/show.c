@@ -17,6 +17,7 @@
 
 #include "ercfg.h"
 #include "nl.h"
+#include "rtnl.h"
 #include "show.h"
 
 #define DUMP_TRIES	5
@@ -125,7 +126,58 @@ static void text_counters(FILE *f, int indent, const struct er_stats *s,
 	tl_end(&l);
 }
 
-static void text_link(struct printer *p, const struct er_link *link)
+/* Neighbour state of Microsoft's address; NULL without an interface. */
+static const char *link_neigh(struct printer *p, const struct er_link *link,
+			      const struct subnet *sn)
+{
+	int state;
+
+	if (!link || !p->neigh || !has(link->has, ERDEV_A_LINK_IFINDEX))
+		return NULL;
+	state = p->neigh(p->neigh_ctx, link->ifindex, sn);
+	if (state < 0) {
+		if (!p->error)
+			p->error = state;
+		return NULL;
+	}
+	return neigh_state_name(state);
+}
+
+/*
+ * "ipv4: CUSTOMER/30  microsoft: ADDR  arp: STATE" for each subnet of the
+ * link's role (ipv6 ... nd: STATE); @link NULL: the interface is missing.
+ */
+static void text_link_addrs(struct printer *p, const struct er_peering *pe,
+			    const struct er_link *link, uint32_t role)
+{
+	char addr[ADDR_BUFSIZ];
+	uint8_t host[16];
+	int ipv6;
+
+	if (role >= ER_LINKS)
+		return;
+	for (ipv6 = 0; ipv6 <= 1; ipv6++) {
+		const struct subnet *sn = &pe->subnet[subnet_slot(ipv6, role)];
+		struct tline l = { p->f, 6, 0 };
+		const char *state;
+
+		if (!sn->family)
+			continue;
+		subnet_host(sn, SUBNET_CUSTOMER, host);
+		tl_field(&l, ipv6 ? "ipv6" : "ipv4", "%s/%u",
+			 format_addr(sn->family, host, addr), sn->prefixlen);
+		subnet_host(sn, SUBNET_MICROSOFT, host);
+		tl_field(&l, "microsoft", "%s",
+			 format_addr(sn->family, host, addr));
+		state = link_neigh(p, link, sn);
+		if (state)
+			tl_field(&l, ipv6 ? "nd" : "arp", "%s", state);
+		tl_end(&l);
+	}
+}
+
+static void text_link(struct printer *p, const struct er_peering *pe,
+		      const struct er_link *link)
 {
 	struct tline l = { p->f, 4, 0 };
 	char buf[IF_NAMESIZE], num[NUM_BUFSIZ];
@@ -150,12 +202,14 @@ static void text_link(struct printer *p, const struct er_link *link)
 			      ARRAY_SIZE(rx_counters));
 		text_counters(p->f, 6, &link->stats, tx_counters,
 			      ARRAY_SIZE(tx_counters));
+	} else {
+		text_link_addrs(p, pe, link, link->role);
 	}
 }
 
 /* An interface the user deleted with "ip link del": the kernel omits it. */
 static void text_missing_link(struct printer *p, const struct er_circuit *c,
-			      uint32_t role)
+			      const struct er_peering *pe, uint32_t role)
 {
 	unsigned int attr = role == ERDEV_LINK_ROLE_PRIMARY ?
 			    ERDEV_A_CIRCUIT_PRIMARY_IFINDEX :
@@ -172,6 +226,8 @@ static void text_missing_link(struct printer *p, const struct er_circuit *c,
 	tl_field(&l, "lower", "%s", ifname_or_num(lower, buf));
 	tl_field(&l, "state", "missing");
 	tl_end(&l);
+	if (!p->stats)
+		text_link_addrs(p, pe, NULL, role);
 }
 
 static void text_peering(struct printer *p, const struct er_circuit *c,
@@ -186,9 +242,9 @@ static void text_peering(struct printer *p, const struct er_circuit *c,
 	tl_end(&l);
 	for (role = 0; role < ER_LINKS; role++) {
 		if (pe->link[role].present)
-			text_link(p, &pe->link[role]);
+			text_link(p, pe, &pe->link[role]);
 		else
-			text_missing_link(p, c, role);
+			text_missing_link(p, c, pe, role);
 	}
 }
 
@@ -333,7 +389,32 @@ static void json_counters(struct json *j, const struct er_stats *s,
 			      s->val[c[i].attr]);
 }
 
-static void json_link(struct printer *p, const struct er_link *link)
+/* "ipv4"/"ipv6": null, or the subnet, both addresses and the state. */
+static void json_link_addr(struct printer *p, const struct er_peering *pe,
+			   const struct er_link *link, int ipv6)
+{
+	const struct subnet *sn = &pe->subnet[subnet_slot(ipv6, link->role)];
+	const char *key = ipv6 ? "ipv6" : "ipv4";
+	char addr[ADDR_BUFSIZ], prefix[PREFIX_BUFSIZ];
+	struct json *j = &p->j;
+	uint8_t host[16];
+
+	if (link->role >= ER_LINKS || !sn->family) {
+		json_null(j, key);
+		return;
+	}
+	json_begin_object(j, key);
+	json_string(j, "subnet", format_subnet(sn, prefix));
+	subnet_host(sn, SUBNET_CUSTOMER, host);
+	json_string(j, "customer", format_addr(sn->family, host, addr));
+	subnet_host(sn, SUBNET_MICROSOFT, host);
+	json_string(j, "microsoft", format_addr(sn->family, host, addr));
+	json_string(j, "neighbor", link_neigh(p, link, sn));
+	json_end_object(j);
+}
+
+static void json_link(struct printer *p, const struct er_peering *pe,
+		      const struct er_link *link)
 {
 	struct json *j = &p->j;
 	char buf[IF_NAMESIZE];
@@ -360,6 +441,9 @@ static void json_link(struct printer *p, const struct er_link *link)
 		json_counters(j, &link->stats, tx_counters,
 			      ARRAY_SIZE(tx_counters));
 		json_end_object(j);
+	} else {
+		json_link_addr(p, pe, link, 0);
+		json_link_addr(p, pe, link, 1);
 	}
 	json_end_object(j);
 }
@@ -375,7 +459,7 @@ static void json_peering(struct printer *p, const struct er_peering *pe)
 	json_begin_array(j, "links");
 	for (i = 0; i < ER_LINKS; i++) {
 		if (pe->link[i].present)
-			json_link(p, &pe->link[i]);
+			json_link(p, pe, &pe->link[i]);
 	}
 	json_end_array(j);
 	json_end_object(j);
@@ -485,6 +569,10 @@ int printer_cb(const struct nlmsghdr *nlh, void *data)
 		}
 	}
 	p->circuits++;
+	if (p->error) {
+		errno = -p->error;
+		return MNL_CB_ERROR;
+	}
 	return MNL_CB_OK;
 }
 
@@ -526,8 +614,8 @@ struct nlmsghdr *show_msg(struct nl *nl, const struct request *req)
 	return nlh;
 }
 
-/* One attempt: 0, -1 (reported), or NL_DUMP_INTR. */
-static int show_once(struct nl *nl, const struct request *req)
+/* One attempt: 0, -1 (reported), or NL_DUMP_INTR. @rt: neighbours. */
+static int show_once(struct nl *nl, struct nl *rt, const struct request *req)
 {
 	struct printer p;
 	char *out = NULL;
@@ -541,6 +629,10 @@ static int show_once(struct nl *nl, const struct request *req)
 		return -1;
 	}
 	printer_init(&p, f, req->json, req->cmd == CMD_STATS);
+	if (rt) {
+		p.neigh = rtnl_neigh_lookup;
+		p.neigh_ctx = rt;
+	}
 	ret = nl_talk(nl, show_msg(nl, req), printer_cb, &p);
 	if (!ret)
 		printer_finish(&p);
@@ -557,13 +649,24 @@ static int show_once(struct nl *nl, const struct request *req)
 
 int do_show(struct nl *nl, const struct request *req)
 {
-	int i, ret;
+	struct nl rt, *rtp = NULL;
+	int i, ret = -1;
 
-	for (i = 0; i < DUMP_TRIES; i++) {
-		ret = show_once(nl, req);
-		if (ret != NL_DUMP_INTR)
-			return ret;
+	/* show looks up the neighbours of the link addresses. */
+	if (req->cmd == CMD_SHOW) {
+		if (nl_open_route(&rt))
+			return -1;
+		rtp = &rt;
 	}
+	for (i = 0; i < DUMP_TRIES; i++) {
+		ret = show_once(nl, rtp, req);
+		if (ret != NL_DUMP_INTR)
+			break;
+	}
+	if (rtp)
+		nl_close(rtp);
+	if (ret != NL_DUMP_INTR)
+		return ret;
 	errmsg("circuits changed during every dump, try again");
 	return -1;
 }

@@ -12,11 +12,21 @@
 struct nl;
 struct request;
 
+/*
+ * The NUD_* state of Microsoft's address of @sn on @ifindex: 0 when there
+ * is none, or a negative errno.
+ */
+typedef int (*neigh_lookup_t)(void *ctx, uint32_t ifindex,
+			      const struct subnet *sn);
+
 /* Prints circuit-get or stats-get answers, one message at a time. */
 struct printer {
 	FILE *f;
 	bool json;
 	bool stats;
+	neigh_lookup_t neigh;		/* show: the link addresses' state */
+	void *neigh_ctx;
+	int error;			/* first failed lookup, -errno */
 	unsigned int circuits;		/* printed so far */
 	struct json j;
 	struct er_port *ports;		/* text stats: each NIC once */

@@ -245,10 +245,32 @@ peering add c1 private ctag 4095 => invalid C-tag "4095" (1..4094)
 peering add c1 microsoft ctag x1 => invalid C-tag "x1" (1..4094)
 peering add c1 private ctag 5 ctag 6 => "ctag" given twice
 peering add c1 private stag 5 => unknown word "stag"
+peering add c1 private ctag 200 ipv4 => "ipv4" needs a value
+peering add c1 private ctag 200 ipv6 => "ipv6" needs a value
+peering add c1 private ctag 200 ipv4 1.2.3.0/29 ipv4 1.2.3.8/29 => "ipv4" given twice
+peering add c1 private ctag 200 ipv4 1.2.3.0 => invalid IPv4 prefix "1.2.3.0"
+peering add c1 private ctag 200 ipv4 1.2.3.0/29/1 => invalid IPv4 prefix "1.2.3.0/29/1"
+peering add c1 private ctag 200 ipv4 fd00::/29 => invalid IPv4 prefix "fd00::/29"
+peering add c1 private ctag 200 ipv4 1.2.3.0/30 => IPv4 prefix "1.2.3.0/30" has the wrong length (PREFIX/29 or PRIMARY/30,SECONDARY/30)
+peering add c1 private ctag 200 ipv4 1.2.3.0/30,1.2.3.8/29 => IPv4 prefix "1.2.3.8/29" has the wrong length (PREFIX/29 or PRIMARY/30,SECONDARY/30)
+peering add c1 private ctag 200 ipv4 1.2.3.4/29 => IPv4 prefix "1.2.3.4/29" is not aligned (host bits set)
+peering add c1 private ctag 200 ipv4 1.2.3.1/30,1.2.3.8/30 => IPv4 prefix "1.2.3.1/30" is not aligned (host bits set)
+peering add c1 microsoft ctag 300 ipv4 192.168.1.0/29 => IPv4 prefix "192.168.1.0/29" is private space (microsoft peering needs public)
+peering add c1 microsoft ctag 300 ipv4 203.0.113.0/30,100.64.0.0/30 => IPv4 prefix "100.64.0.0/30" is private space (microsoft peering needs public)
+peering add c1 private ctag 200 ipv4 1.2.3.0/30,1.2.3.0/30 => IPv4 prefix "1.2.3.0/30" is both primary and secondary
+peering add c1 private ctag 200 ipv6 fd00::/125x => invalid IPv6 prefix "fd00::/125x"
+peering add c1 private ctag 200 ipv6 fd00::/126 => IPv6 prefix "fd00::/126" has the wrong length (PREFIX/125 or PRIMARY/126,SECONDARY/126)
+peering add c1 private ctag 200 ipv6 fd00::4/125 => IPv6 prefix "fd00::4/125" is not aligned (host bits set)
+peering add c1 microsoft ctag 300 ipv6 fd00::/125 => IPv6 prefix "fd00::/125" is private space (microsoft peering needs public)
+peering add c1 microsoft ctag 300 ipv6 fe80::/125 => IPv6 prefix "fe80::/125" is private space (microsoft peering needs public)
+peering add c1 microsoft ctag 300 ipv6 2001:db8::/126,2001:db8::/126 => IPv6 prefix "2001:db8::/126" is both primary and secondary
+peering add c1 private ipv4 1.2.3.0/29 => "ctag" is required
+circuit add c1 stag 1 primary lo ipv4 1.2.3.0/29 => unknown word "ipv4"
 peering del => missing circuit name
 peering del c1 => missing peering type
 peering del c1 Private => invalid peering type "Private" (private|microsoft)
 peering del c1 private ctag 5 => unknown word "ctag"
+peering del c1 private ipv4 1.2.3.0/29 => unknown word "ipv4"
 EOF
 )
 
@@ -392,6 +414,8 @@ circuit del c1
 -j circuit del c1
 peering add c1 private ctag 200
 peering add c1 microsoft ctag 4094
+peering add c1 private ctag 200 ipv4 192.168.100.128/29 ipv6 fd00:100::/125
+peering add c1 microsoft ipv6 2001:db8:300::/126,2001:db8:300::8/126 ctag 300 ipv4 203.0.113.0/30,203.0.113.8/30
 peering del c1 private
 peering del c1 microsoft
 EOF

@@ -19,12 +19,17 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <linux/ethtool_netlink.h>
 #include <linux/genetlink.h>
+#include <linux/if_addr.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
 
 #include "config.h"
 #include "ercfg.h"
 #include "nl.h"
+#include "rtnl.h"
 #include "show.h"
 
 static FILE *results;
@@ -209,6 +214,226 @@ static void test_uuids(void)
 	}
 }
 
+/* Link subnets: "PREFIX/29" or "PRIMARY/30,SECONDARY/30", and IPv6. */
+
+static void test_prefix_good(void)
+{
+	static const struct {
+		int family;
+		const char *in;
+		bool public;
+		const char *primary, *secondary;
+	} cases[] = {
+		{ AF_INET, "192.168.100.128/29", false,
+		  "192.168.100.128/30", "192.168.100.132/30" },
+		{ AF_INET, "192.168.100.128/30,192.168.100.132/30", false,
+		  "192.168.100.128/30", "192.168.100.132/30" },
+		{ AF_INET, "10.0.0.8/30,10.9.0.0/30", false,
+		  "10.0.0.8/30", "10.9.0.0/30" },
+		{ AF_INET, "203.0.113.0/29", true,
+		  "203.0.113.0/30", "203.0.113.4/30" },
+		{ AF_INET, "203.0.113.4/30,203.0.113.0/30", true,
+		  "203.0.113.4/30", "203.0.113.0/30" },
+		{ AF_INET, "100.128.0.0/29", true,
+		  "100.128.0.0/30", "100.128.0.4/30" },
+		{ AF_INET, "172.32.0.248/29", true,
+		  "172.32.0.248/30", "172.32.0.252/30" },
+		{ AF_INET, "192.168.100.128/029", false,
+		  "192.168.100.128/30", "192.168.100.132/30" },
+		{ AF_INET6, "fd00:100::/125", false,
+		  "fd00:100::/126", "fd00:100::4/126" },
+		{ AF_INET6, "2001:db8:300::/125", true,
+		  "2001:db8:300::/126", "2001:db8:300::4/126" },
+		{ AF_INET6, "2001:db8::c/126,2001:db8:1::/126", true,
+		  "2001:db8::c/126", "2001:db8:1::/126" },
+		{ AF_INET6, "2001:DB8::FFF8/125", true,
+		  "2001:db8::fff8/126", "2001:db8::fffc/126" },
+	};
+	char a[PREFIX_BUFSIZ], b[PREFIX_BUFSIZ];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct subnet sn[2];
+		int ret;
+
+		memset(sn, 0, sizeof(sn));
+		ret = parse_link_subnets(cases[i].family, cases[i].in,
+					 cases[i].public, sn);
+		ok(!ret && sn[0].family == cases[i].family &&
+		   !strcmp(format_subnet(&sn[0], a), cases[i].primary) &&
+		   !strcmp(format_subnet(&sn[1], b), cases[i].secondary),
+		   "%s %s -> %s, %s", cases[i].family == AF_INET ? "ipv4" :
+		   "ipv6", cases[i].in, cases[i].primary, cases[i].secondary);
+	}
+}
+
+static void test_prefix_bad(void)
+{
+	static const struct {
+		int family;
+		const char *in;
+		bool public;
+		const char *err;
+	} cases[] = {
+		{ AF_INET, "", false, "invalid IPv4 prefix \"\"" },
+		{ AF_INET, "192.168.100.128", false,
+		  "invalid IPv4 prefix \"192.168.100.128\"" },
+		{ AF_INET, "192.168.100.128/", false,
+		  "invalid IPv4 prefix \"192.168.100.128/\"" },
+		{ AF_INET, "192.168.100.128/x", false,
+		  "invalid IPv4 prefix \"192.168.100.128/x\"" },
+		{ AF_INET, "192.168.100.128/33", false,
+		  "invalid IPv4 prefix \"192.168.100.128/33\"" },
+		{ AF_INET, "192.168.100.128/0029", false,
+		  "invalid IPv4 prefix \"192.168.100.128/0029\"" },
+		{ AF_INET, "192.168.100.128/ 29", false,
+		  "invalid IPv4 prefix \"192.168.100.128/ 29\"" },
+		{ AF_INET, "192.168.1/29", false,
+		  "invalid IPv4 prefix \"192.168.1/29\"" },
+		{ AF_INET, "2001:db8::/29", false,
+		  "invalid IPv4 prefix \"2001:db8::/29\"" },
+		{ AF_INET, "1.2.3.0/30,", false, "invalid IPv4 prefix \"\"" },
+		{ AF_INET, "1.2.3.0/30,1.2.3.4/30,1.2.3.8/30", false,
+		  "invalid IPv4 prefix \"1.2.3.4/30,1.2.3.8/30\"" },
+		{ AF_INET, "192.168.100.128/30", false,
+		  "IPv4 prefix \"192.168.100.128/30\" has the wrong length "
+		  "(PREFIX/29 or PRIMARY/30,SECONDARY/30)" },
+		{ AF_INET, "192.168.100.128/28", false,
+		  "IPv4 prefix \"192.168.100.128/28\" has the wrong length "
+		  "(PREFIX/29 or PRIMARY/30,SECONDARY/30)" },
+		{ AF_INET, "192.168.100.128/29,192.168.100.136/30", false,
+		  "IPv4 prefix \"192.168.100.128/29\" has the wrong length "
+		  "(PREFIX/29 or PRIMARY/30,SECONDARY/30)" },
+		{ AF_INET, "192.168.100.132/29", false,
+		  "IPv4 prefix \"192.168.100.132/29\" is not aligned "
+		  "(host bits set)" },
+		{ AF_INET, "192.168.100.128/30,192.168.100.133/30", false,
+		  "IPv4 prefix \"192.168.100.133/30\" is not aligned "
+		  "(host bits set)" },
+		{ AF_INET, "192.168.100.128/30,192.168.100.128/30", false,
+		  "IPv4 prefix \"192.168.100.128/30\" is both primary and "
+		  "secondary" },
+		{ AF_INET6, "fd00::/125x", false,
+		  "invalid IPv6 prefix \"fd00::/125x\"" },
+		{ AF_INET6, "fd00::/129", false,
+		  "invalid IPv6 prefix \"fd00::/129\"" },
+		{ AF_INET6, "10.0.0.0/125", false,
+		  "invalid IPv6 prefix \"10.0.0.0/125\"" },
+		{ AF_INET6, "fd00::/126", false,
+		  "IPv6 prefix \"fd00::/126\" has the wrong length "
+		  "(PREFIX/125 or PRIMARY/126,SECONDARY/126)" },
+		{ AF_INET6, "fd00::4/125", false,
+		  "IPv6 prefix \"fd00::4/125\" is not aligned (host bits set)" },
+		{ AF_INET6, "fd00::/126,fd00::/126", false,
+		  "IPv6 prefix \"fd00::/126\" is both primary and secondary" },
+	};
+	unsigned int i;
+	char want[256];
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct subnet sn[2];
+		int ret;
+
+		last_err[0] = '\0';
+		ret = parse_link_subnets(cases[i].family, cases[i].in,
+					 cases[i].public, sn);
+		snprintf(want, sizeof(want), "ercfg: %s", cases[i].err);
+		ok(ret < 0 && !strcmp(last_err, want), "\"%s\": %s",
+		   cases[i].in, cases[i].err);
+		if (strcmp(last_err, want))
+			diag_text("got", last_err);
+	}
+}
+
+/* Microsoft peering: the space erdev refuses, and some it takes. */
+static void test_prefix_public(void)
+{
+	static const struct { int family; const char *in; bool private; } cases[] = {
+		{ AF_INET, "10.1.2.0/29", true },
+		{ AF_INET, "172.16.0.0/29", true },
+		{ AF_INET, "172.31.255.248/29", true },
+		{ AF_INET, "192.168.0.0/29", true },
+		{ AF_INET, "100.64.0.0/29", true },
+		{ AF_INET, "100.127.255.248/29", true },
+		{ AF_INET, "127.0.0.0/29", true },
+		{ AF_INET, "169.254.1.0/29", true },
+		{ AF_INET, "0.1.2.0/29", true },
+		{ AF_INET, "224.0.0.0/29", true },
+		{ AF_INET, "239.255.255.248/29", true },
+		{ AF_INET, "172.15.255.248/29", false },
+		{ AF_INET, "172.32.0.0/29", false },
+		{ AF_INET, "100.63.255.248/29", false },
+		{ AF_INET, "192.169.0.0/29", false },
+		{ AF_INET, "11.0.0.0/29", false },
+		{ AF_INET, "198.18.0.0/29", false },
+		{ AF_INET, "240.0.0.0/29", false },
+		{ AF_INET6, "fc00::/125", true },
+		{ AF_INET6, "fdff:ffff::/125", true },
+		{ AF_INET6, "fe80::/125", true },
+		{ AF_INET6, "febf:ffff::/125", true },
+		{ AF_INET6, "fec0::/125", true },
+		{ AF_INET6, "ff02::/125", true },
+		{ AF_INET6, "::/125", true },
+		{ AF_INET6, "fbff::/125", false },
+		{ AF_INET6, "fe00::/125", false },
+		{ AF_INET6, "2001:db8::/125", false },
+		{ AF_INET6, "::ffff:0:0/125", false },
+		{ AF_INET6, "::8/125", false },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct subnet sn[2];
+		int ret;
+
+		last_err[0] = '\0';
+		ret = parse_link_subnets(cases[i].family, cases[i].in, true, sn);
+		ok(cases[i].private ? ret < 0 &&
+		   strstr(last_err, "is private space (microsoft peering needs public)") :
+		   ret == 0, "microsoft peering %s: %s", cases[i].in,
+		   cases[i].private ? "refused" : "public");
+		ok(!parse_link_subnets(cases[i].family, cases[i].in, false, sn),
+		   "private peering %s: taken", cases[i].in);
+	}
+}
+
+static void test_subnet_hosts(void)
+{
+	struct subnet sn[2];
+	char buf[ADDR_BUFSIZ];
+	uint8_t addr[16];
+
+	parse_link_subnets(AF_INET, "192.168.100.128/29", false, sn);
+	subnet_host(&sn[1], SUBNET_CUSTOMER, addr);
+	ok(!strcmp(format_addr(AF_INET, addr, buf), "192.168.100.133"),
+	   "customer address of the secondary /30");
+	subnet_host(&sn[1], SUBNET_MICROSOFT, addr);
+	ok(!strcmp(format_addr(AF_INET, addr, buf), "192.168.100.134"),
+	   "Microsoft address of the secondary /30");
+	parse_link_subnets(AF_INET6, "2001:db8::fff8/125", false, sn);
+	subnet_host(&sn[0], SUBNET_CUSTOMER, addr);
+	ok(!strcmp(format_addr(AF_INET6, addr, buf), "2001:db8::fff9"),
+	   "customer address of the primary /126");
+	subnet_host(&sn[1], SUBNET_MICROSOFT, addr);
+	ok(!strcmp(format_addr(AF_INET6, addr, buf), "2001:db8::fffe"),
+	   "Microsoft address of the secondary /126");
+}
+
+static void test_neigh_names(void)
+{
+	static const struct { uint16_t nud; const char *name; } cases[] = {
+		{ 0x00, "none" }, { 0x01, "incomplete" }, { 0x02, "reachable" },
+		{ 0x04, "stale" }, { 0x08, "delay" }, { 0x10, "probe" },
+		{ 0x20, "failed" }, { 0x40, "noarp" }, { 0x80, "permanent" },
+		{ 0x100, "none" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		ok(!strcmp(neigh_state_name(cases[i].nud), cases[i].name),
+		   "neighbour state 0x%02x: %s", cases[i].nud, cases[i].name);
+}
+
 static int parse_line(const char *line, struct request *req)
 {
 	static char copy[512];	/* the request points into it */
@@ -268,6 +493,29 @@ static void test_parse_command(void)
 	   r.peering == ERDEV_PEERING_TYPE_MICROSOFT && r.ctag == 300,
 	   "peering add");
 
+	ret = parse_line("peering add c1 private ipv6 fd00::/125 ctag 200 "
+			 "ipv4 192.168.100.128/29", &r);
+	ok(!ret && r.have == (BIT(OPT_CTAG) | BIT(OPT_IPV4) | BIT(OPT_IPV6)) &&
+	   r.subnet[SN_IPV4_PRIMARY].family == AF_INET &&
+	   r.subnet[SN_IPV4_SECONDARY].addr[3] == 132 &&
+	   r.subnet[SN_IPV6_SECONDARY].family == AF_INET6 &&
+	   r.subnet[SN_IPV6_SECONDARY].addr[15] == 4,
+	   "peering add with subnets, any order");
+
+	ret = parse_line("peering add c1 private ctag 200 ipv4 10.0.0.0/29", &r);
+	ok(!ret && r.subnet[SN_IPV4_PRIMARY].family == AF_INET &&
+	   !r.subnet[SN_IPV6_PRIMARY].family,
+	   "private peering takes private space");
+
+	ret = parse_line("peering add c1 microsoft ctag 300 ipv4 10.0.0.0/29", &r);
+	ok(ret && !strcmp(last_err, "ercfg: IPv4 prefix \"10.0.0.0/29\" is "
+			  "private space (microsoft peering needs public)"),
+	   "microsoft peering refuses private space");
+
+	ret = parse_line("peering add c1 private ipv4 10.0.0.0/30", &r);
+	ok(ret && strstr(last_err, "has the wrong length"),
+	   "a bad subnet is reported before a missing ctag");
+
 	ret = parse_line("peering del c1 private", &r);
 	ok(!ret && r.cmd == CMD_PEERING_DEL &&
 	   r.peering == ERDEV_PEERING_TYPE_PRIVATE, "peering del");
@@ -295,7 +543,7 @@ static void test_parse_command(void)
  * here, independently of config.c): a wrong type or size shows up as "?".
  */
 
-enum attr_kind { A_STRING, A_U16, A_BE16, A_U32, A_BINARY, A_NEST };
+enum attr_kind { A_STRING, A_U8, A_U16, A_BE16, A_U32, A_BINARY, A_NEST };
 
 struct attr_spec {
 	const char *name;
@@ -317,10 +565,22 @@ static const struct attr_spec circuit_spec[] = {
 	[ERDEV_A_CIRCUIT_SERVICE_KEY]		= { "service-key", A_BINARY },
 };
 
+static const struct attr_spec subnet_spec[] = {
+	[ERDEV_A_SUBNET_ADDR]		= { "addr", A_BINARY },
+	[ERDEV_A_SUBNET_PREFIXLEN]	= { "prefixlen", A_U8 },
+};
+
+#define SUBNET_NEST(name) \
+	{ name, A_NEST, subnet_spec, ARRAY_SIZE(subnet_spec) - 1 }
+
 static const struct attr_spec peering_spec[] = {
-	[ERDEV_A_PEERING_CIRCUIT]	= { "circuit", A_STRING },
-	[ERDEV_A_PEERING_TYPE]		= { "type", A_U32 },
-	[ERDEV_A_PEERING_CTAG]		= { "ctag", A_U16 },
+	[ERDEV_A_PEERING_CIRCUIT]	 = { "circuit", A_STRING },
+	[ERDEV_A_PEERING_TYPE]		 = { "type", A_U32 },
+	[ERDEV_A_PEERING_CTAG]		 = { "ctag", A_U16 },
+	[ERDEV_A_PEERING_IPV4_PRIMARY]	 = SUBNET_NEST("ipv4-primary"),
+	[ERDEV_A_PEERING_IPV4_SECONDARY] = SUBNET_NEST("ipv4-secondary"),
+	[ERDEV_A_PEERING_IPV6_PRIMARY]	 = SUBNET_NEST("ipv6-primary"),
+	[ERDEV_A_PEERING_IPV6_SECONDARY] = SUBNET_NEST("ipv6-secondary"),
 };
 
 static const struct attr_spec erdev_spec[] = {
@@ -366,6 +626,12 @@ static void decode_attr(FILE *f, const struct nlattr *attr,
 	case A_STRING:
 		if (len && !data[len - 1] && strlen((const char *)data) == len - 1)
 			fprintf(f, "%s", data);
+		else
+			fputc('?', f);
+		break;
+	case A_U8:
+		if (len == 1)
+			fprintf(f, "%u", mnl_attr_get_u8(attr));
 		else
 			fputc('?', f);
 		break;
@@ -456,6 +722,20 @@ static void test_requests(void)
 		  "cmd=4 v1 request ack circuit={name=c1}" },
 		{ "peering add c1 microsoft ctag 300",
 		  "cmd=5 v1 request ack peering={circuit=c1 type=1 ctag=300}" },
+		{ "peering add c1 private ctag 200 ipv6 2001:db8::/125 "
+		  "ipv4 192.168.100.128/29",
+		  "cmd=5 v1 request ack peering={circuit=c1 type=0 ctag=200 "
+		  "ipv4-primary={addr=c0a86480 prefixlen=30} "
+		  "ipv4-secondary={addr=c0a86484 prefixlen=30} "
+		  "ipv6-primary={addr=20010db8000000000000000000000000 "
+		  "prefixlen=126} "
+		  "ipv6-secondary={addr=20010db8000000000000000000000004 "
+		  "prefixlen=126}}" },
+		{ "peering add c1 microsoft ctag 300 "
+		  "ipv4 203.0.113.8/30,198.51.100.0/30",
+		  "cmd=5 v1 request ack peering={circuit=c1 type=1 ctag=300 "
+		  "ipv4-primary={addr=cb007108 prefixlen=30} "
+		  "ipv4-secondary={addr=c6336400 prefixlen=30}}" },
 		{ "peering del c1 private",
 		  "cmd=7 v1 request ack peering={circuit=c1 type=0}" },
 		{ "show", "cmd=2 v1 request dump" },
@@ -493,6 +773,102 @@ static void test_requests(void)
 		}
 		free(got);
 	}
+	free(nl.buf);
+}
+
+/* rtnetlink requests: the address and the neighbour lookup */
+
+static void decode_route_attrs(FILE *f, const struct nlmsghdr *nlh,
+			       size_t hdrlen, int family)
+{
+	const struct nlattr *attr;
+	char buf[ADDR_BUFSIZ];
+
+	mnl_attr_for_each(attr, nlh, hdrlen) {
+		unsigned int len = mnl_attr_get_payload_len(attr);
+
+		fprintf(f, " %u=", mnl_attr_get_type(attr));
+		if (len == (family == AF_INET ? 4U : 16U))
+			fputs(format_addr(family, mnl_attr_get_payload(attr),
+					  buf), f);
+		else
+			fprintf(f, "?%u", len);
+	}
+}
+
+/* "type flags header attrs" of an rtnetlink request; to free. */
+static char *decode_route_request(const struct nlmsghdr *nlh)
+{
+	char *out = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&out, &size);
+
+	fprintf(f, "type=%u flags=%#x", nlh->nlmsg_type, nlh->nlmsg_flags);
+	if (nlh->nlmsg_type == RTM_NEWADDR) {
+		const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+
+		fprintf(f, " family=%u prefixlen=%u flags=%u scope=%u index=%u",
+			ifa->ifa_family, ifa->ifa_prefixlen, ifa->ifa_flags,
+			ifa->ifa_scope, ifa->ifa_index);
+		decode_route_attrs(f, nlh, sizeof(*ifa), ifa->ifa_family);
+	} else {
+		const struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
+
+		fprintf(f, " family=%u index=%d state=%u flags=%u type=%u",
+			ndm->ndm_family, ndm->ndm_ifindex, ndm->ndm_state,
+			ndm->ndm_flags, ndm->ndm_type);
+		decode_route_attrs(f, nlh, sizeof(*ndm), ndm->ndm_family);
+	}
+	fclose(f);
+	return out;
+}
+
+static void test_route_requests(void)
+{
+	struct nl nl = { .buf = malloc(32768) };
+	struct subnet v4[2], v6[2];
+	char *got, want[512];
+
+	parse_link_subnets(AF_INET, "192.168.100.128/29", false, v4);
+	parse_link_subnets(AF_INET6, "2001:db8::/125", false, v6);
+
+	got = decode_route_request(addr_msg(&nl, 7, &v4[1]));
+	snprintf(want, sizeof(want), "type=%u flags=%#x family=%u prefixlen=30 "
+		 "flags=0 scope=0 index=7 %u=192.168.100.133 "
+		 "%u=192.168.100.133 %u=192.168.100.135", RTM_NEWADDR,
+		 NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, AF_INET,
+		 IFA_LOCAL, IFA_ADDRESS, IFA_BROADCAST);
+	ok(!strcmp(got, want), "RTM_NEWADDR of the secondary /30: .133/30 "
+	   "brd .135");
+	if (strcmp(got, want)) {
+		diag_text("got", got);
+		diag_text("want", want);
+	}
+	free(got);
+
+	got = decode_route_request(addr_msg(&nl, 8, &v6[0]));
+	snprintf(want, sizeof(want), "type=%u flags=%#x family=%u "
+		 "prefixlen=126 flags=0 scope=0 index=8 %u=2001:db8::1 "
+		 "%u=2001:db8::1", RTM_NEWADDR,
+		 NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+		 AF_INET6, IFA_LOCAL, IFA_ADDRESS);
+	ok(!strcmp(got, want), "RTM_NEWADDR of the primary /126: ::1/126");
+	if (strcmp(got, want)) {
+		diag_text("got", got);
+		diag_text("want", want);
+	}
+	free(got);
+
+	got = decode_route_request(neigh_msg(&nl, 9, &v6[1]));
+	snprintf(want, sizeof(want), "type=%u flags=%#x family=%u index=9 "
+		 "state=0 flags=0 type=0 %u=2001:db8::6", RTM_GETNEIGH,
+		 NLM_F_REQUEST | NLM_F_ACK, AF_INET6, NDA_DST);
+	ok(!strcmp(got, want), "RTM_GETNEIGH of Microsoft's ::6");
+	if (strcmp(got, want)) {
+		diag_text("got", got);
+		diag_text("want", want);
+	}
+	free(got);
 	free(nl.buf);
 }
 
@@ -595,6 +971,45 @@ static struct nlattr *fx_peering(struct nlmsghdr *nlh, const char *circuit,
 	return nest;
 }
 
+/* A subnet nest of a peering, as the kernel sends it. */
+static void fx_subnet(struct nlmsghdr *nlh, unsigned int attr, int family,
+		      const char *addr, uint8_t prefixlen)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, attr);
+	uint8_t bytes[16];
+
+	inet_pton(family, addr, bytes);
+	mnl_attr_put(nlh, ERDEV_A_SUBNET_ADDR, family == AF_INET ? 4 : 16,
+		     bytes);
+	mnl_attr_put_u8(nlh, ERDEV_A_SUBNET_PREFIXLEN, prefixlen);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/*
+ * The neighbour table of the fixtures: Microsoft's addresses by interface
+ * (ifindex 10 c1.p0, 11 c1.p1, 12 c1.m0) and family.
+ */
+static int fx_neigh_error;
+
+static int fx_neigh(void *ctx, uint32_t ifindex, const struct subnet *sn)
+{
+	(void)ctx;
+	if (fx_neigh_error)
+		return fx_neigh_error;
+	switch (ifindex * 10 + (sn->family == AF_INET6)) {
+	case 100:
+		return 0x02;	/* NUD_REACHABLE */
+	case 101:
+		return 0x04;	/* NUD_STALE */
+	case 110:
+		return 0x20;	/* NUD_FAILED */
+	case 120:
+		return 0x01;	/* NUD_INCOMPLETE */
+	default:
+		return 0;
+	}
+}
+
 static void fx_port(struct nlmsghdr *nlh, uint32_t ifindex,
 		    const char *ifname, uint64_t base)
 {
@@ -635,9 +1050,21 @@ static struct nlmsghdr *fx_c1(char *buf, bool stats)
 	peering = fx_peering(nlh, "c1", ERDEV_PEERING_TYPE_MICROSOFT, 300);
 	fx_link(nlh, stats, ERDEV_LINK_ROLE_PRIMARY, 12, "c1.m0", 1,
 		OPER_DOWN);
+	fx_subnet(nlh, ERDEV_A_PEERING_IPV4_SECONDARY, AF_INET,
+		  "203.0.113.4", 30);
+	fx_subnet(nlh, ERDEV_A_PEERING_IPV4_PRIMARY, AF_INET,
+		  "203.0.113.0", 30);
 	mnl_attr_nest_end(nlh, peering);
 
 	peering = fx_peering(nlh, "c1", ERDEV_PEERING_TYPE_PRIVATE, 200);
+	fx_subnet(nlh, ERDEV_A_PEERING_IPV4_PRIMARY, AF_INET,
+		  "192.168.100.128", 30);
+	fx_subnet(nlh, ERDEV_A_PEERING_IPV4_SECONDARY, AF_INET,
+		  "192.168.100.132", 30);
+	fx_subnet(nlh, ERDEV_A_PEERING_IPV6_PRIMARY, AF_INET6,
+		  "fd00:100::", 126);
+	fx_subnet(nlh, ERDEV_A_PEERING_IPV6_SECONDARY, AF_INET6,
+		  "fd00:100::4", 126);
 	fx_link(nlh, stats, ERDEV_LINK_ROLE_SECONDARY, 11, "c1.p1",
 		IFINDEX_NONE, OPER_LOWERLAYERDOWN);
 	fx_link(nlh, stats, ERDEV_LINK_ROLE_PRIMARY, 10, "c1.p0", 1,
@@ -684,6 +1111,8 @@ static char *print_fixture(bool stats, bool json, int *ret)
 	FILE *f = open_memstream(&out, &size);
 
 	printer_init(&p, f, json, stats);
+	if (!stats)
+		p.neigh = fx_neigh;
 	*ret = printer_cb(fx_c1(buf1, stats), &p);
 	if (*ret == MNL_CB_OK)
 		*ret = printer_cb(fx_d1(buf2, stats), &p);
@@ -701,15 +1130,27 @@ static const char show_text[] =
 "  service-key: 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n"
 "  peering: private  ctag: 200\n"
 "    interface: c1.p0  link: primary  lower: lo  state: up\n"
+"      ipv4: 192.168.100.129/30  microsoft: 192.168.100.130  arp: reachable\n"
+"      ipv6: fd00:100::1/126  microsoft: fd00:100::2  nd: stale\n"
 "    interface: c1.p1  link: secondary  lower: 99999  state: lowerlayerdown\n"
+"      ipv4: 192.168.100.133/30  microsoft: 192.168.100.134  arp: failed\n"
+"      ipv6: fd00:100::5/126  microsoft: fd00:100::6  nd: none\n"
 "  peering: microsoft  ctag: 300\n"
 "    interface: c1.m0  link: primary  lower: lo  state: down\n"
+"      ipv4: 203.0.113.1/30  microsoft: 203.0.113.2  arp: incomplete\n"
 "    interface: -  link: secondary  lower: 99999  state: missing\n"
+"      ipv4: 203.0.113.5/30  microsoft: 203.0.113.6\n"
 "\n"
 "circuit: d1\n"
 "  encap: dot1q  tpid: 0x88a8\n"
 "  primary: lo\n"
 "  sku: premium  billing: unlimited\n";
+
+/* "ipv4":{...} or "ipv6":{...} of a link. */
+#define SUBNET(key, subnet, customer, microsoft, neighbor) \
+	"\"" key "\":{\"subnet\":\"" subnet "\",\"customer\":\"" \
+	customer "\",\"microsoft\":\"" microsoft "\",\"neighbor\":" \
+	neighbor "}"
 
 static const char show_json[] =
 "[{\"name\":\"c1\",\"encap\":\"qinq\",\"tpid\":\"0x8100\",\"stag\":100,"
@@ -720,13 +1161,23 @@ static const char show_json[] =
 "\"peerings\":["
 "{\"type\":\"private\",\"ctag\":200,\"links\":["
 "{\"role\":\"primary\",\"ifname\":\"c1.p0\",\"ifindex\":10,"
-"\"lower\":\"lo\",\"lower_ifindex\":1,\"operstate\":\"up\"},"
+"\"lower\":\"lo\",\"lower_ifindex\":1,\"operstate\":\"up\","
+SUBNET("ipv4", "192.168.100.128/30", "192.168.100.129", "192.168.100.130",
+       "\"reachable\"") ","
+SUBNET("ipv6", "fd00:100::/126", "fd00:100::1", "fd00:100::2",
+       "\"stale\"") "},"
 "{\"role\":\"secondary\",\"ifname\":\"c1.p1\",\"ifindex\":11,"
 "\"lower\":null,\"lower_ifindex\":99999,"
-"\"operstate\":\"lowerlayerdown\"}]},"
+"\"operstate\":\"lowerlayerdown\","
+SUBNET("ipv4", "192.168.100.132/30", "192.168.100.133", "192.168.100.134",
+       "\"failed\"") ","
+SUBNET("ipv6", "fd00:100::4/126", "fd00:100::5", "fd00:100::6",
+       "\"none\"") "}]},"
 "{\"type\":\"microsoft\",\"ctag\":300,\"links\":["
 "{\"role\":\"primary\",\"ifname\":\"c1.m0\",\"ifindex\":12,"
-"\"lower\":\"lo\",\"lower_ifindex\":1,\"operstate\":\"down\"}]}]},"
+"\"lower\":\"lo\",\"lower_ifindex\":1,\"operstate\":\"down\","
+SUBNET("ipv4", "203.0.113.0/30", "203.0.113.1", "203.0.113.2",
+       "\"incomplete\"") ",\"ipv6\":null}]}]},"
 "{\"name\":\"d1\",\"encap\":\"dot1q\",\"tpid\":\"0x88a8\",\"stag\":null,"
 "\"primary\":\"lo\",\"primary_ifindex\":1,"
 "\"secondary\":null,\"secondary_ifindex\":null,"
@@ -821,7 +1272,7 @@ static void test_malformed(void)
 {
 	static char buf[8192];
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
+	struct nlattr *nest, *peering;
 	struct printer p;
 	char *out = NULL;
 	size_t size = 0;
@@ -845,6 +1296,66 @@ static void test_malformed(void)
 	mnl_attr_nest_end(nlh, nest);
 	ret = printer_cb(nlh, &p);
 	ok(ret == MNL_CB_ERROR, "circuit without a name: malformed");
+
+	nlh = fx_msg(buf, ERDEV_CMD_CIRCUIT_GET);
+	nest = mnl_attr_nest_start(nlh, ERDEV_A_CIRCUIT);
+	mnl_attr_put_strz(nlh, ERDEV_A_CIRCUIT_NAME, "c1");
+	peering = fx_peering(nlh, "c1", ERDEV_PEERING_TYPE_PRIVATE, 200);
+	fx_subnet(nlh, ERDEV_A_PEERING_IPV6_PRIMARY, AF_INET, "10.0.0.0", 30);
+	mnl_attr_nest_end(nlh, peering);
+	mnl_attr_nest_end(nlh, nest);
+	ret = printer_cb(nlh, &p);
+	ok(ret == MNL_CB_ERROR, "an IPv6 subnet of 4 bytes: malformed");
+	printer_free(&p);
+	fclose(f);
+	free(out);
+}
+
+/* peering-get answers: the links and subnets of one peering. */
+static void test_reply_peering(void)
+{
+	static char buf[8192];
+	struct er_peering pe;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = fx_msg(buf, ERDEV_CMD_PEERING_GET);
+	nest = mnl_attr_nest_start(nlh, ERDEV_A_PEERING);
+	mnl_attr_put_strz(nlh, ERDEV_A_PEERING_CIRCUIT, "c1");
+	mnl_attr_put_u32(nlh, ERDEV_A_PEERING_TYPE, ERDEV_PEERING_TYPE_PRIVATE);
+	fx_subnet(nlh, ERDEV_A_PEERING_IPV4_SECONDARY, AF_INET,
+		  "192.168.100.132", 30);
+	fx_link(nlh, false, ERDEV_LINK_ROLE_SECONDARY, 11, "c1.p1", 3,
+		OPER_UP);
+	mnl_attr_nest_end(nlh, nest);
+	ok(!reply_parse_peering(nlh, &pe) && pe.link[1].present &&
+	   pe.link[1].ifindex == 11 && !pe.link[0].present &&
+	   pe.subnet[SN_IPV4_SECONDARY].family == AF_INET &&
+	   pe.subnet[SN_IPV4_SECONDARY].addr[3] == 132 &&
+	   !pe.subnet[SN_IPV4_PRIMARY].family, "peering-get answer");
+
+	nlh = fx_msg(buf, ERDEV_CMD_PEERING_GET);
+	ok(reply_parse_peering(nlh, &pe) < 0, "peering-get without a peering");
+}
+
+/* A failed neighbour lookup fails the answer, as a netlink error. */
+static void test_printer_neigh_error(void)
+{
+	struct printer p;
+	char *out = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&out, &size);
+	static char buf[8192];
+	int ret;
+
+	printer_init(&p, f, false, false);
+	p.neigh = fx_neigh;
+	fx_neigh_error = -EIO;
+	errno = 0;
+	ret = printer_cb(fx_c1(buf, false), &p);
+	fx_neigh_error = 0;
+	ok(ret == MNL_CB_ERROR && errno == EIO,
+	   "a failed neighbour lookup fails show");
 	printer_free(&p);
 	fclose(f);
 	free(out);
@@ -965,6 +1476,30 @@ static void test_nl_extack(void)
 	nl_close(&nl);
 }
 
+/* RTM_GETNEIGH against the host: no entry and no device are "none". */
+static void test_nl_neigh(void)
+{
+	struct subnet sn[2];
+	struct nl rt;
+	int state;
+
+	if (nl_open_route(&rt)) {
+		ok(false, "rtnetlink: open (%s)", last_err);
+		return;
+	}
+	parse_link_subnets(AF_INET, "127.77.0.0/29", false, sn);
+	state = rtnl_neigh_state(&rt, 1, &sn[0]);
+	ok(state >= 0, "rtnetlink: neighbour of 127.77.0.2 on lo: %s",
+	   state >= 0 ? neigh_state_name(state) : strerror(-state));
+	state = rtnl_neigh_state(&rt, IFINDEX_NONE, &sn[0]);
+	ok(state == 0, "rtnetlink: neighbour on a missing interface: none");
+	parse_link_subnets(AF_INET6, "2001:db8::/125", false, sn);
+	state = rtnl_neigh_state(&rt, 1, &sn[1]);
+	ok(state >= 0, "rtnetlink: IPv6 neighbour on lo: %s",
+	   state >= 0 ? neigh_state_name(state) : strerror(-state));
+	nl_close(&rt);
+}
+
 static int print_main(const char *what, const char *format)
 {
 	bool stats = !strcmp(what, "stats");
@@ -989,8 +1524,14 @@ int main(int argc, char **argv)
 	test_rates();
 	test_format_rate();
 	test_uuids();
+	test_prefix_good();
+	test_prefix_bad();
+	test_prefix_public();
+	test_subnet_hosts();
+	test_neigh_names();
 	test_parse_command();
 	test_requests();
+	test_route_requests();
 	test_json_escape();
 	test_printer(false, false, show_text);
 	test_printer(false, true, show_json);
@@ -998,7 +1539,10 @@ int main(int argc, char **argv)
 	test_printer(true, true, stats_json);
 	test_printer_empty();
 	test_malformed();
+	test_reply_peering();
+	test_printer_neigh_error();
 	test_nl_dump();
+	test_nl_neigh();
 	test_nl_no_family();
 	test_nl_extack();
 	fclose(results);

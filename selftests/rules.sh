@@ -1,0 +1,275 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Every rule of the model, refused with its exact message, and the kernel's
+# state (ercfg -j show and ip -o link of the namespace) unchanged after
+# each refusal: nothing half created, no stray interface, no port left on a
+# NIC. ercfg's own checks (IDs 0 and 4095, names, missing NIC) and the
+# kernel's (through raw generic netlink requests that bypass ercfg) both.
+#
+# NICs are dummy devices in one namespace:
+#   eth0, eth1  circuit c1: qinq, TPID 0x8100, S-tag 100, private C-tag 200
+#   eth2        dot1q circuits d1 (private VLAN 200) and d2 (no peering)
+#   eth3        bridge port, eth4 bond slave, eth5 macvlan lower
+#   eth6..eth8  free
+# timeout: 300
+
+cd "$(dirname "$0")" || exit 1
+source ./lib.sh
+source ./erdev_lib.sh
+
+setup()
+{
+	ip -n "$EDGE" -batch - <<-EOF || return 1
+		link add eth0 type dummy
+		link add eth1 type dummy
+		link add eth2 type dummy
+		link add eth3 type dummy
+		link add eth4 type dummy
+		link add eth5 type dummy
+		link add eth6 type dummy
+		link add eth7 type dummy
+		link add eth8 type dummy
+		link add br0 type bridge
+		link set eth3 master br0
+		link add bond0 type bond mode active-backup
+		link set eth4 master bond0
+		link add mv0 link eth5 type macvlan
+	EOF
+	er circuit add c1 stag 100 primary eth0 secondary eth1 &&
+		er peering add c1 private ctag 200 &&
+		er circuit add d1 encap dot1q primary eth2 &&
+		er peering add d1 private ctag 200 &&
+		er circuit add d2 encap dot1q primary eth2
+}
+
+# The limits themselves are good: S-tag and C-tag 1 and 4094, a 12
+# character name.
+boundaries()
+{
+	er circuit add abcdefghijkl stag 4094 primary eth6 &&
+		er peering add abcdefghijkl private ctag 1 &&
+		er peering add abcdefghijkl microsoft ctag 4094 &&
+		er circuit add Z-_9 stag 1 primary eth7 &&
+		[ "$(erdev_ifaces "$EDGE")" = "abcdefghijkl.m0 abcdefghijkl.p0 c1.p0 c1.p1 d1.p0" ] &&
+		er circuit del abcdefghijkl && er circuit del Z-_9
+}
+
+# raw_batch: requests through erdev_tool (not ercfg), one answer per line,
+# on stderr like ercfg's errors.
+raw_batch()
+{
+	erdev_tool "$EDGE" genl - >&2
+}
+
+# no_port_on DEV: DEV has no rx_handler left: it can join a bridge.
+no_port_on()
+{
+	ip -n "$EDGE" link set "$1" master br0 && ip -n "$EDGE" link set "$1" nomaster
+}
+
+ctag_again()
+{
+	er circuit add c2 stag 101 primary eth0 &&
+		er peering add c2 private ctag 200
+}
+
+name_again()
+{
+	er circuit del c9 && er circuit add c9 stag 9 primary eth7
+}
+
+ktap_print_header
+erdev_require
+ktap_set_plan 54
+
+modprobe -q dummy 2>/dev/null
+modprobe -q bridge 2>/dev/null
+modprobe -q bonding 2>/dev/null
+modprobe -q macvlan 2>/dev/null
+modprobe -q ipip 2>/dev/null
+
+setup_ns EDGE || exit "$KSFT_FAIL"
+check_ok "NICs, bridge, bond, macvlan, circuits c1 d1 d2" setup
+
+# Model rules, refused by the kernel; ercfg prints its message.
+check_refused "duplicate circuit name" \
+	"Error: erdev: circuit c1 already exists" \
+	er circuit add c1 stag 101 primary eth6
+check_refused "S-tag already used on the primary NIC" \
+	"Error: erdev: S-tag 100 is used by circuit c1 on eth0" \
+	er circuit add c2 stag 100 primary eth0
+check_refused "S-tag already used on the secondary NIC" \
+	"Error: erdev: S-tag 100 is used by circuit c1 on eth1" \
+	er circuit add c2 stag 100 primary eth6 secondary eth1
+check_refused "dot1q circuit on a qinq NIC" \
+	"Error: erdev: eth0 carries circuit c1 with encap qinq" \
+	er circuit add c2 encap dot1q primary eth0
+check_refused "qinq circuit on a dot1q NIC (secondary)" \
+	"Error: erdev: eth2 carries circuit d1 with encap dot1q" \
+	er circuit add c2 stag 5 primary eth6 secondary eth2
+check_refused "TPID 0x88a8 on a NIC with 0x8100 circuits" \
+	"Error: erdev: eth0 carries circuit c1 with TPID 0x8100" \
+	er circuit add c2 tpid 0x88a8 stag 101 primary eth0
+check_refused "TPID 0x88a8 on a NIC with 0x8100 circuits (secondary)" \
+	"Error: erdev: eth1 carries circuit c1 with TPID 0x8100" \
+	er circuit add c2 tpid 0x88a8 stag 101 primary eth6 secondary eth1
+check_refused "TPID 0x88a8 on a NIC with 0x8100 dot1q circuits" \
+	"Error: erdev: eth2 carries circuit d1 with TPID 0x8100" \
+	er circuit add d3 encap dot1q tpid 0x88A8 primary eth2
+check_refused "qinq C-tag already used by the circuit's other peering" \
+	"Error: erdev: C-tag 200 is used by the private peering of c1" \
+	er peering add c1 microsoft ctag 200
+check_refused "a second private peering" \
+	"Error: erdev: circuit c1 already has a private peering" \
+	er peering add c1 private ctag 201
+check_refused "dot1q VLAN already used by another circuit on the NIC" \
+	"Error: erdev: VLAN 200 is used by circuit d1 on eth2" \
+	er peering add d2 private ctag 200
+check_refused "dot1q VLAN already used by the circuit's other peering" \
+	"Error: erdev: VLAN 200 is used by circuit d1 on eth2" \
+	er peering add d1 microsoft ctag 200
+check_refused "circuit del of a missing circuit" \
+	"Error: erdev: no circuit nope" er circuit del nope
+check_refused "circuit set of a missing circuit" \
+	"Error: erdev: no circuit nope" er circuit set nope sku premium
+check_refused "peering add to a missing circuit" \
+	"Error: erdev: no circuit nope" er peering add nope private ctag 5
+check_refused "peering del of a missing circuit" \
+	"Error: erdev: no circuit nope" er peering del nope private
+check_refused "show of a missing circuit" \
+	"Error: erdev: no circuit nope" er show nope
+check_refused "stats of a missing circuit" \
+	"Error: erdev: no circuit nope" er stats nope
+check_refused "peering del of a missing peering" \
+	"Error: erdev: circuit c1 has no microsoft peering" \
+	er peering del c1 microsoft
+check_refused "a bridge port as NIC" \
+	"Error: erdev: eth3 is busy: bridge port, bond slave or other rx_handler" \
+	er circuit add c2 stag 5 primary eth3
+check_refused "a bond slave as NIC" \
+	"Error: erdev: eth4 is busy: bridge port, bond slave or other rx_handler" \
+	er circuit add c2 stag 5 primary eth4
+check_refused "a macvlan lower device as NIC" \
+	"Error: erdev: eth5 is busy: bridge port, bond slave or other rx_handler" \
+	er circuit add c2 stag 5 primary eth5
+check_refused "a busy secondary NIC" \
+	"Error: erdev: eth3 is busy: bridge port, bond slave or other rx_handler" \
+	er circuit add c2 stag 5 primary eth6 secondary eth3
+check_ok "the refused circuit left no port on its primary NIC" no_port_on eth6
+state_forget
+check_fail "a NIC with circuits cannot become a bridge port" \
+	ip -n "$EDGE" link set eth0 master br0
+check_refused "loopback as NIC" \
+	"Error: erdev: lo is not an Ethernet device" \
+	er circuit add c2 stag 5 primary lo
+state_forget
+if ip -n "$EDGE" link add ipip0 type ipip local 10.0.0.1 remote 10.0.0.2 2>/dev/null; then
+	check_refused "an IPIP tunnel as NIC" \
+		"Error: erdev: ipip0 is not an Ethernet device" \
+		er circuit add c2 stag 5 primary ipip0
+else
+	ktap_test_skip "an IPIP tunnel as NIC (no ipip module)"
+fi
+check_refused "an erdev interface as NIC" \
+	"Error: erdev: c1.p0 is an erdev interface" \
+	er circuit add c2 stag 5 primary c1.p0
+check_refused "the same NIC as primary and secondary" \
+	"Error: erdev: primary and secondary are the same device" \
+	er circuit add c2 stag 5 primary eth6 secondary eth6
+ip -n "$EDGE" link add c9.p1 type dummy
+check_ok "circuit c9 on eth7 and eth8, next to a device named c9.p1" \
+	er circuit add c9 stag 9 primary eth7 secondary eth8
+state_forget
+check_refused "a peering whose interface name is taken (no c9.p0 left behind)" \
+	"Error: erdev: interface c9.p1 already exists" \
+	er peering add c9 private ctag 5
+REFUSED_RC=2 check_refused "ip link add type erdev" \
+	'Error: erdev: erdev interfaces are created with "ercfg peering add".' \
+	ip -n "$EDGE" link add foo link eth6 type erdev
+
+# ercfg's own checks: the kernel is never asked.
+check_refused "missing primary NIC" 'ercfg: cannot find device "nosuch"' \
+	er circuit add c2 stag 5 primary nosuch
+check_refused "missing secondary NIC" 'ercfg: cannot find device "nosuch"' \
+	er circuit add c2 stag 5 primary eth6 secondary nosuch
+check_refused "S-tag 0" 'ercfg: invalid S-tag "0" (1..4094)' \
+	er circuit add c2 stag 0 primary eth6
+check_refused "S-tag 4095" 'ercfg: invalid S-tag "4095" (1..4094)' \
+	er circuit add c2 stag 4095 primary eth6
+check_refused "C-tag 0" 'ercfg: invalid C-tag "0" (1..4094)' \
+	er peering add c1 microsoft ctag 0
+check_refused "C-tag 4095" 'ercfg: invalid C-tag "4095" (1..4094)' \
+	er peering add c1 microsoft ctag 4095
+check_refused "qinq without S-tag" 'ercfg: "stag" is required for qinq' \
+	er circuit add c2 primary eth6
+check_refused "dot1q with an S-tag" 'ercfg: dot1q takes no "stag"' \
+	er circuit add c2 encap dot1q stag 5 primary eth6
+check_refused "a name starting with a digit" 'ercfg: invalid circuit name "1c"' \
+	er circuit add 1c stag 5 primary eth6
+check_refused "a 13-character name" 'ercfg: invalid circuit name "abcdefghijklm"' \
+	er circuit add abcdefghijklm stag 5 primary eth6
+check_refused "a name with a dot" 'ercfg: invalid circuit name "c.1"' \
+	er circuit add c.1 stag 5 primary eth6
+check_refused "TPID 0x9100" 'ercfg: invalid TPID "0x9100" (0x8100|0x88a8)' \
+	er circuit add c2 tpid 0x9100 stag 5 primary eth6
+check_ok "S-tag and C-tag 1 and 4094, 12-character name: accepted" boundaries
+state_forget
+
+# The kernel's own checks, without ercfg in front.
+check_refused "kernel policy: IDs 0 and 4095, a 13-character name" \
+	"$(printf 'Error: %s\n' "integer out of range" "integer out of range" \
+		"integer out of range" "integer out of range" \
+		"Attribute failed policy validation")" \
+	raw_batch <<EOF
+circuit-new name=k1 stag=0 primary=eth6
+circuit-new name=k1 stag=4095 primary=eth6
+peering-new circuit=c1 type=microsoft ctag=0
+peering-new circuit=c1 type=microsoft ctag=4095
+circuit-new name=abcdefghijklm stag=5 primary=eth6
+EOF
+check_refused "kernel rules of circuit-new" \
+	"$(printf 'Error: erdev: %s\n' "missing S-tag, required for qinq" \
+		"dot1q circuit takes no S-tag" \
+		"circuit name: 1 to 12 of [A-Za-z0-9_-], starting with a letter" \
+		"circuit name: 1 to 12 of [A-Za-z0-9_-], starting with a letter" \
+		"TPID must be 0x8100 or 0x88a8" \
+		"no device with ifindex 9999" \
+		"circuit c1 already exists" \
+		"S-tag 100 is used by circuit c1 on eth0")" \
+	raw_batch <<EOF
+circuit-new name=k1 primary=eth6
+circuit-new name=k1 encap=dot1q stag=5 primary=eth6
+circuit-new name=1k stag=5 primary=eth6
+circuit-new name=k.1 stag=5 primary=eth6
+circuit-new name=k1 stag=5 tpid=0x1234 primary=eth6
+circuit-new name=k1 stag=5 primary=9999
+circuit-new name=c1 stag=5 primary=eth6
+circuit-new name=k1 stag=100 primary=eth0
+EOF
+check_refused "kernel: what circuit-set cannot change" \
+	"$(printf 'Error: erdev: %s cannot be changed: delete and re-create the circuit\n' \
+		encap tpid stag primary secondary service-key)" \
+	raw_batch <<EOF
+circuit-set name=c1 encap=dot1q
+circuit-set name=c1 tpid=0x88a8
+circuit-set name=c1 stag=101
+circuit-set name=c1 primary=eth6
+circuit-set name=c1 secondary=eth7
+circuit-set name=c1 service-key=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0
+EOF
+check_refused "kernel: circuit-set with a bandwidth and a fixed attribute changes nothing" \
+	"Error: erdev: stag cannot be changed: delete and re-create the circuit" \
+	raw_batch <<EOF
+circuit-set name=c1 bandwidth=5000 stag=101
+EOF
+
+# What can change does.
+check_ok "circuit set c1 bandwidth 2gbit sku premium billing unlimited" \
+	er circuit set c1 bandwidth 2gbit sku premium billing unlimited
+check_eq "c1 shows the new bandwidth, sku and billing" \
+	'[2000,"premium","unlimited"]' \
+	"$(er -j show c1 | jq -c '.[0] | [.bandwidth_mbps, .sku, .billing]')"
+check_ok "C-tag 200 again on another qinq circuit" ctag_again
+check_ok "the deleted circuit's name can be used again" name_again
+
+ktap_finished

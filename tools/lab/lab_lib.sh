@@ -1,0 +1,344 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers of the lab (tools/lab/lab.sh, sourced): narration, KTAP checks,
+# namespaces, background processes and their cleanup, waiting.
+
+LAB_NAMESPACES=(edge msee1 msee2 azure)
+
+##############################################################################
+# Narration and KTAP
+#
+# Every check is one KTAP line, "ok N what" or "not ok N what" followed by
+# "# why" lines. Everything else is narration, which KTAP readers (the
+# selftest runner) show as diagnostics.
+
+LAB_N=0
+LAB_FAILED=()
+LAB_STEP=0
+
+step()
+{
+	LAB_STEP=$((LAB_STEP + 1))
+	echo
+	echo "== $LAB_STEP. $* (t+$(( ${EPOCHREALTIME%.*} - ${LAB_T0:-${EPOCHREALTIME%.*}} )) s) =="
+}
+
+say()
+{
+	echo "$*"
+}
+
+# indent: command output, four spaces in.
+indent()
+{
+	sed 's/^/    /'
+}
+
+pass()
+{
+	LAB_N=$((LAB_N + 1))
+	echo "ok $LAB_N $1"
+}
+
+# fail WHAT [WHY...]
+fail()
+{
+	local what=$1 line
+
+	shift
+	LAB_N=$((LAB_N + 1))
+	echo "not ok $LAB_N $what"
+	for line in "$@"; do
+		echo "# $line"
+	done
+	LAB_FAILED+=("$what${1:+: $1}")
+}
+
+# check WHAT CMD...: CMD must succeed; its output is shown when it fails.
+check()
+{
+	local what=$1 out
+
+	shift
+	if out=$("$@" 2>&1); then
+		pass "$what"
+		return 0
+	fi
+	# The command's first line says why, if it has one.
+	if [ -n "$out" ]; then
+		fail "$what" "$(head -n 1 <<<"$out")"
+		tail -n +2 <<<"$out" | head -n 20 | sed 's/^/# /'
+	else
+		fail "$what" "failed: $*"
+	fi
+	return 1
+}
+
+# check_le WHAT VALUE LIMIT [UNIT]: a measured number within its limit.
+check_le()
+{
+	if awk -v v="$2" -v l="$3" 'BEGIN { exit !(v != "" && v + 0 <= l + 0) }'; then
+		pass "$1 ($2${4:-} <= $3${4:-})"
+		return 0
+	fi
+	fail "$1" "measured ${2:-nothing}${4:-}, limit $3${4:-}"
+	return 1
+}
+
+# check_range WHAT VALUE MIN MAX
+check_range()
+{
+	if [ -n "$2" ] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ]; then
+		pass "$1 ($2 in $3..$4)"
+		return 0
+	fi
+	fail "$1" "got ${2:-nothing}, expected $3..$4"
+	return 1
+}
+
+# bail_out WHY: the lab cannot go on (setup failed).
+bail_out()
+{
+	echo "Bail out! $*"
+	echo "FAIL: the lab could not be set up: $*"
+	LAB_FAILED+=("$*")
+	exit 1
+}
+
+##############################################################################
+# Commands in namespaces, shown as they run
+
+# inns NS CMD...: run CMD in namespace NS.
+inns()
+{
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# show NS CMD...: print "[NS]# CMD" and run it, output indented. For the
+# reader, CMD is shown with the lab's paths shortened.
+show()
+{
+	local ns=$1 shown
+
+	shift
+	shown="$*"
+	shown=${shown//"$ERCFG"/ercfg}
+	shown=${shown//"$LAB_TMP"\//}
+	echo "[$ns]# $shown"
+	inns "$ns" "$@" 2>&1 | indent
+	return "${PIPESTATUS[0]}"
+}
+
+##############################################################################
+# Waiting and time
+
+now()
+{
+	date +%s.%N
+}
+
+# ms_since T0 [T1]: milliseconds from T0 to T1 (default now).
+ms_since()
+{
+	awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%d\n", (b - a) * 1000 + 0.5 }'
+}
+
+# Log timestamps are local wall-clock time ("2026-11-21 22:30:01.123" from
+# BIRD, "[2026-11-21T22:30:01.123456]" from ip -ts). Converting each with
+# date(1) costs a fork per line; instead awk gets the reference moment as
+# local date and seconds of the day (t0_local T0: "DATE SECONDS"), and
+# rel_ms(DATE, TIME) gives the milliseconds from it.
+# shellcheck disable=SC2034 # used by bird.sh and lab.sh
+LAB_AWK_REL_MS='
+function rel_ms(d, t,  a, s) {
+	split(t, a, ":")
+	s = a[1] * 3600 + a[2] * 60 + a[3]
+	if (d != d0)
+		s += d > d0 ? 86400 : -86400
+	s = (s - sod0) * 1000
+	return s < 0 ? -int(-s + 0.5) : int(s + 0.5)
+}'
+
+t0_local()
+{
+	date -d "@$1" '+%F %H:%M:%S.%N' |
+		awk '{ split($2, a, ":"); printf "%s %.6f\n", $1, a[1] * 3600 + a[2] * 60 + a[3] }'
+}
+
+# wait_for SECONDS CMD...: retry CMD every 200 ms until it succeeds. (Not
+# faster: every try forks, and forks are dear in an emulated VM.)
+wait_for()
+{
+	local limit=$1 t0
+
+	shift
+	t0=$(now)
+	until "$@" >/dev/null 2>&1; do
+		if [ "$(ms_since "$t0")" -ge $((limit * 1000)) ]; then
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+
+##############################################################################
+# VM stalls
+#
+# BFD at 300 ms x 3 declares a session dead after 900 ms of silence. In an
+# emulated VM on a busy host the whole guest can stand still for longer
+# than that; every session then "fails" at once and BGP flaps. The stall
+# monitor ticks every 100 ms (no fork per tick) so that the lab can tell
+# such a flap from a real one, and say so.
+
+stall_monitor()
+{
+	local fifo=$LAB_TMP/stall.fifo
+
+	mkfifo "$fifo" || return 1
+	exec 3<>"$fifo"
+	while :; do
+		read -r -t 0.1 -u 3 _
+		echo "$EPOCHREALTIME"
+	done
+}
+
+stall_start()
+{
+	stall_monitor >"$LAB_TMP/stall.log" 2>/dev/null &
+	LAB_PIDS+=("$!")
+}
+
+# max_stall [T0]: the longest the VM stood still since T0 (default: the
+# start), in ms beyond the 100 ms tick.
+max_stall()
+{
+	awk -v t0="${1:-0}" '
+	$1 >= t0 { if (prev != "" && $1 - prev > max) max = $1 - prev; prev = $1 }
+	END { m = (max - 0.1) * 1000; printf "%d\n", (m > 0 ? m : 0) }' \
+		"$LAB_TMP/stall.log" 2>/dev/null
+}
+
+##############################################################################
+# Steps that a stalled VM may spoil
+#
+# guarded NAME FUNC [ARGS...]: run FUNC (a step) with its output held back.
+# If a BFD session went down meanwhile that should not have (bfd_flapped
+# T0, defined by the lab), the VM stalled: the attempt's results are set
+# aside, the sessions are given time to settle (settle, defined by the
+# lab), and the step runs once more. The second attempt counts, whatever
+# happens.
+
+LAB_RETRIES=()
+
+guarded()
+{
+	local name=$1 attempt n0 s0 t0 out=$LAB_TMP/step.out
+	local f0=()
+
+	shift
+	for attempt in 1 2; do
+		n0=$LAB_N
+		s0=$LAB_STEP
+		f0=("${LAB_FAILED[@]}")
+		t0=$(now)
+		"$@" >"$out" 2>&1
+		if [ $attempt = 2 ] || ! bfd_flapped "$t0"; then
+			cat "$out"
+			return 0
+		fi
+		cp "$out" "$LAB_TMP/void-$LAB_STEP.out"
+		echo "!! BFD flapped during \"$name\" and the VM stood still for up to"
+		echo "!! $(max_stall "$t0") ms meanwhile (a busy host starves the emulated CPUs):"
+		echo "!! that try does not count. Letting the sessions settle, then once more."
+		LAB_N=$n0
+		LAB_STEP=$s0
+		LAB_FAILED=("${f0[@]}")
+		LAB_RETRIES+=("$name")
+		settle
+	done
+}
+
+##############################################################################
+# Background processes and cleanup
+
+LAB_PIDS=()
+
+# bg_start LOG CMD...: run the external command CMD in the background (not a
+# function: its pid must be the command's own), output to LOG; the pid in
+# $BG_PID. Stopped at cleanup at the latest.
+bg_start()
+{
+	local log=$1
+
+	shift
+	"$@" >"$log" 2>&1 &
+	BG_PID=$!
+	LAB_PIDS+=("$BG_PID")
+}
+
+# bg_stop PID [SIGNAL]: stop one background process and reap it; SIGKILL
+# if it is still there after two seconds.
+bg_stop()
+{
+	local i
+
+	kill -"${2:-TERM}" "$1" 2>/dev/null
+	for ((i = 0; i < 40; i++)); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+lab_cleanup()
+{
+	local pid ns
+
+	for pid in "${LAB_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${LAB_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	# BIRD and iperf3 daemonized: whatever still runs in the namespaces.
+	for ns in "${LAB_NAMESPACES[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+	done
+	sleep 0.2
+	for ns in "${LAB_NAMESPACES[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	[ -n "${LAB_TMP:-}" ] && [ -z "${LAB_KEEP:-}" ] && rm -rf "$LAB_TMP"
+	return 0
+}
+
+lab_setup_namespaces()
+{
+	local ns
+
+	for ns in "${LAB_NAMESPACES[@]}"; do
+		if ip netns list | awk '{print $1}' | grep -qxF "$ns"; then
+			bail_out "namespace $ns exists already: is another lab running? (ip netns del $ns)"
+		fi
+	done
+	for ns in "${LAB_NAMESPACES[@]}"; do
+		ip netns add "$ns" || bail_out "cannot create namespace $ns"
+		inns "$ns" sysctl -qw net.ipv4.ip_forward=1 \
+			net.ipv4.conf.all.rp_filter=0 \
+			net.ipv4.conf.default.rp_filter=0 \
+			net.ipv6.conf.all.forwarding=1 \
+			net.ipv6.conf.all.keep_addr_on_down=1 \
+			net.ipv6.conf.default.keep_addr_on_down=1 \
+			net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0 ||
+			bail_out "sysctl in $ns"
+		inns "$ns" ip link set lo up
+	done
+}
