@@ -259,8 +259,11 @@ void erdev_dev_lower_changed(struct net_device *dev, unsigned long event)
 		break;
 	case NETDEV_CHANGEADDR:
 		/* Follow the NIC unless the user gave us an address. */
-		if (dev->addr_assign_type != NET_ADDR_SET)
-			eth_hw_addr_set(dev, lower->dev_addr);
+		if (dev->addr_assign_type == NET_ADDR_SET ||
+		    ether_addr_equal(dev->dev_addr, lower->dev_addr))
+			break;
+		eth_hw_addr_set(dev, lower->dev_addr);
+		call_netdevice_notifiers(NETDEV_CHANGEADDR, dev);
 		break;
 	case NETDEV_FEAT_CHANGE:
 		netif_inherit_tso_max(dev, lower);
@@ -323,7 +326,9 @@ struct net_device *erdev_dev_create(struct erdev_peering *peering,
 	priv->key = erdev_key(circuit->stag, peering->ctag);
 	INIT_HLIST_NODE(&priv->hnode);
 
-	eth_hw_addr_inherit(dev, lower);
+	/* The NIC's address, followed until the user sets one. */
+	eth_hw_addr_set(dev, lower->dev_addr);
+	dev->addr_assign_type = NET_ADDR_STOLEN;
 	/* The tags must fit in the NIC's MTU. */
 	dev->max_mtu = erdev_max_mtu(priv);
 	dev->mtu = min_t(unsigned int, ETH_DATA_LEN, dev->max_mtu);

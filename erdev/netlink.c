@@ -114,15 +114,19 @@ static int erdev_nl_fill_link(struct sk_buff *skb, struct net_device *dev,
 			      bool stats)
 {
 	struct erdev_dev *priv = netdev_priv(dev);
+	u8 operstate = IF_OPER_DOWN;
 	struct nlattr *nest;
 
+	/* As rtnetlink reports it: an interface that is down is down. */
+	if (netif_running(dev))
+		operstate = READ_ONCE(dev->operstate);
 	nest = nla_nest_start(skb, ERDEV_A_PEERING_LINK);
 	if (!nest ||
 	    nla_put_u32(skb, ERDEV_A_LINK_ROLE, priv->role) ||
 	    nla_put_u32(skb, ERDEV_A_LINK_IFINDEX, dev->ifindex) ||
 	    nla_put_string(skb, ERDEV_A_LINK_IFNAME, dev->name) ||
 	    nla_put_u32(skb, ERDEV_A_LINK_LOWER_IFINDEX, priv->lower->ifindex) ||
-	    nla_put_u8(skb, ERDEV_A_LINK_OPERSTATE, READ_ONCE(dev->operstate)))
+	    nla_put_u8(skb, ERDEV_A_LINK_OPERSTATE, operstate))
 		return -EMSGSIZE;
 	if (stats && erdev_nl_fill_dev_stats(skb, dev))
 		return -EMSGSIZE;
