@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # erdev: Azure ExpressRoute circuit interfaces for Linux.
 #
-#   make                  erdev.ko (against KDIR) and tools/ercfg/ercfg
+#   make                  erdev.ko (against KDIR), tools/ercfg/ercfg and
+#                         tools/iproute2/link_erdev.so (ip -d link support)
 #   make deps             install the Debian packages everything needs
 #   make check            all tests over the kernel matrix (KERNELS=...)
 #   make lab              a circuit, BGP, BFD and a failover in a 6.12 VM
 #                         (tools/lab/README.md; LAB_BREAK=ctag|bfd breaks it)
 #   make modules_install  install erdev.ko into /lib/modules/<kver>/extra
-#   make install          modules_install, and ercfg (+ man page) under $(PREFIX)
+#   make install          modules_install, ercfg (+ man page) under $(PREFIX),
+#                         link_erdev.so where ip looks for it (IPLIBDIR)
 #   make dkms_install     register, build and install erdev with DKMS
 #   make dkms_remove      remove it from DKMS again
 #   make clean            remove build products (keeps the download cache)
@@ -40,10 +42,10 @@ endif
 DKMS_SRC := /usr/src/erdev-$(VERSION)
 MODULE_FILES := Kbuild VERSION dkms.conf erdev include
 
-.PHONY: all module ercfg deps check lab modules_install install \
+.PHONY: all module ercfg iproute2 deps check lab modules_install install \
 	install_kdir_check dkms_install dkms_remove clean distclean help
 
-all: module ercfg
+all: module ercfg iproute2
 
 module:
 	@if [ -z "$(KDIR)" ] || [ ! -d "$(KDIR)" ]; then \
@@ -62,6 +64,11 @@ ercfg:
 	else \
 		echo "tools/ercfg/Makefile does not exist yet: not building ercfg"; \
 	fi
+
+# ip's plugin directory is fixed at ip's build time, whatever PREFIX is:
+# tools/iproute2/Makefile knows Debian's; IPLIBDIR= overrides it.
+iproute2:
+	$(MAKE) -C tools/iproute2
 
 deps:
 	@tools/vm/deps.sh
@@ -94,6 +101,8 @@ install: modules_install
 	else \
 		echo "tools/ercfg/Makefile does not exist yet: not installing ercfg"; \
 	fi
+	$(MAKE) -C tools/iproute2 install DESTDIR=$(DESTDIR) PREFIX=/usr \
+		$(if $(IPLIBDIR),IPLIBDIR=$(IPLIBDIR))
 
 dkms_install:
 	rm -rf $(DKMS_SRC)
@@ -115,6 +124,7 @@ clean:
 		-o -name '*.mod' -o -name '*.mod.c' -o -name '*.o.d' \) -print0 | \
 		xargs -0 rm -f
 	@if [ -f tools/ercfg/Makefile ]; then $(MAKE) -C tools/ercfg clean; fi
+	$(MAKE) -C tools/iproute2 clean
 	rm -rf .cache/build .cache/run .cache/dkms
 
 distclean: clean
