@@ -11,15 +11,17 @@
 #   TESTS        only these selftests (see run-vm.sh)
 #   VM_PARALLEL  VMs at a time: 2 (default; the debug kernel in one lane,
 #                the others one after the other in the second) or 1
-#   SKIP_HOST_CHECKS=1  skip checkpatch, UAPI, W=1, sparse and dkms
+#   SKIP_HOST_CHECKS=1  skip checkpatch, UAPI, W=1, sparse, dkms and
+#                ercfg's host tests
 # and run-vm.sh's VM_* and timeout variables.
 #
 # Host checks (each a test in the "host" suite): VERSION == dkms.conf,
-# ercfg build, erdev.ko build per kernel (in $CACHE/build/<kver>/, a copy
-# of the sources, since M= builds in place), checkpatch --strict, the UAPI
-# header against the netlink spec, W=1 and sparse builds on 6.12 without
-# warnings, dkms add/build per kernel in a private dkms tree. The VMs start
-# as soon as the modules are built; the slower host checks run meanwhile.
+# ercfg build, link_erdev.so build, erdev.ko build per kernel (in
+# $CACHE/build/<kver>/, a copy of the sources, since M= builds in place),
+# checkpatch --strict, the UAPI header against the netlink spec, W=1 and
+# sparse builds on 6.12 without warnings, dkms add/build per kernel in a
+# private dkms tree, "make -C tools/ercfg check". The VMs start as soon as
+# the modules are built; the slower host checks run meanwhile.
 . "$(dirname "$0")/common.sh"
 . "$(dirname "$0")/ktap.sh"
 
@@ -109,6 +111,14 @@ if [ -f tools/ercfg/Makefile ]; then
 	fi
 else
 	suite_result "$host" skip "build tools/ercfg/ercfg" - "no tools/ercfg/Makefile yet"
+fi
+
+# 4b. link_erdev.so, ip's plugin for "ip -d link" (introspection.sh uses it)
+if make -C tools/iproute2 >"$host/logs/iproute2.log" 2>&1 && [ -f tools/iproute2/link_erdev.so ]; then
+	suite_result "$host" pass "build tools/iproute2/link_erdev.so"
+else
+	mv "$host/logs/iproute2.log" "$host/logs/iproute2.diag"
+	suite_result "$host" fail "build tools/iproute2/link_erdev.so" iproute2.diag
 fi
 
 # 5. erdev.ko for each kernel
@@ -203,7 +213,7 @@ prepare_ksrc() {
 }
 
 if [ -n "${SKIP_HOST_CHECKS:-}" ]; then
-	suite_result "$host" skip "checkpatch, UAPI, W=1, sparse and dkms" - "SKIP_HOST_CHECKS is set"
+	suite_result "$host" skip "checkpatch, UAPI, W=1, sparse, dkms and ercfg check" - "SKIP_HOST_CHECKS is set"
 elif ! prepare_ksrc >"$host/logs/ksrc.diag" 2>&1; then
 	suite_result "$host" fail "checkpatch --strict on erdev/ and include/" ksrc.diag "no linux-source-6.12"
 	suite_result "$host" fail "UAPI header matches the netlink spec" ksrc.diag "no linux-source-6.12"
@@ -301,6 +311,19 @@ else
 			suite_result "$host" fail "$desc" "dkms-$kver.diag" "dkms status $rc"
 		fi
 	done
+fi
+# ercfg's own tests on the host (CLI grammar, unit tests, valgrind; about
+# two minutes): never loads a module, so it runs next to the VMs.
+if [ -n "${SKIP_HOST_CHECKS:-}" ]; then
+	:
+elif [ ! -f tools/ercfg/Makefile ]; then
+	suite_result "$host" skip "make -C tools/ercfg check" - "no tools/ercfg/Makefile yet"
+elif timeout 900 make -C tools/ercfg check >"$host/logs/ercfg-check.log" 2>&1; then
+	suite_result "$host" pass "make -C tools/ercfg check ($(grep -o '^# [0-9]* tests' "$host/logs/ercfg-check.log" | tail -n 1 | cut -c3-))"
+else
+	mv "$host/logs/ercfg-check.log" "$host/logs/ercfg-check.diag"
+	suite_result "$host" fail "make -C tools/ercfg check" ercfg-check.diag \
+		"$(grep -c '^not ok' "$host/logs/ercfg-check.diag") failed"
 fi
 msg "host: checks done at $(elapsed) s"
 
