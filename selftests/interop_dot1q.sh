@@ -3,6 +3,9 @@
 # Dot1Q interop with the kernel's 8021q devices, with the veths' VLAN offloads on (accelerated tags).
 # See interop_lib.sh.
 # timeout: 300
+# The debug kernel runs interop_qinq (the accelerated outer tag) and
+# interop_dot1q_inband (the dot1q branches): no kernel path is left here.
+# debug-kernel: skip
 
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh

@@ -143,7 +143,7 @@ modprobe -q bridge 2>/dev/null
 ITER=20
 # How long a flood may take to get going: the debug kernel under TCG is slow.
 FLOOD_MS=20000
-is_debug_kernel && ITER=10 && FLOOD_MS=120000
+is_debug_kernel && ITER=5 && FLOOD_MS=120000
 
 if ! erdev_topo; then
 	ktap_print_msg "cannot set up the namespaces"
