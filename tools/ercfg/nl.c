@@ -100,6 +100,21 @@ static int nl_data_cb(const struct nlmsghdr *nlh, void *data)
 	return ctx->cb ? ctx->cb(nlh, ctx->data) : MNL_CB_OK;
 }
 
+/* Whether the messages in @buf include the end of the answer. */
+static bool nl_buf_has_end(const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	int left = len;
+
+	while (mnl_nlmsg_ok(nlh, left)) {
+		if (nlh->nlmsg_type == NLMSG_DONE ||
+		    nlh->nlmsg_type == NLMSG_ERROR)
+			return true;
+		nlh = mnl_nlmsg_next(nlh, &left);
+	}
+	return false;
+}
+
 /*
  * Send @nlh and read the answer up to its ACK or NLMSG_DONE. 0, or a
  * negative errno: the kernel's (ctx->error set) or a local one.
@@ -125,6 +140,21 @@ static int nl_run(struct nl *nl, struct nlmsghdr *nlh, struct nl_ctx *ctx)
 				  ctx, ctl, ARRAY_SIZE(ctl));
 		if (ret == MNL_CB_STOP)
 			return 0;
+		if (ret == MNL_CB_ERROR && !ctx->error && errno == EINTR) {
+			/*
+			 * libmnl stops at the first message flagged
+			 * NLM_F_DUMP_INTR (the dump raced with a change):
+			 * read the rest of it, and let the caller retry.
+			 */
+			ctx->intr = true;
+			while (!nl_buf_has_end(nl->buf, len)) {
+				len = mnl_socket_recvfrom(nl->sock, nl->buf,
+							  NL_BUFSIZ);
+				if (len < 0)
+					return -errno;
+			}
+			return 0;
+		}
 		if (ret == MNL_CB_ERROR) {
 			if (ctx->error)
 				return ctx->error;
