@@ -13,7 +13,7 @@
 #    counters in parallel: every command and every read succeeds, the
 #    traffic goes on, and the end state is the start state.
 # The debug kernel (KASAN, lockdep, kmemleak) is where this pays off.
-# timeout: 300
+# timeout: 420
 
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh
