@@ -154,7 +154,13 @@ interop_main()
 
 	ktap_print_header
 	erdev_require tcpdump ping ethtool
-	ktap_set_plan 29
+	# The debug kernel runs one TPID per test: erdev's code paths are the
+	# same for both (0x88a8 with the offloads on, 0x8100 without).
+	if is_debug_kernel; then
+		ktap_set_plan 15
+	else
+		ktap_set_plan 29
+	fi
 	erdev_tmpdir
 	if ! erdev_topo; then
 		ktap_print_msg "cannot set up the namespaces"
@@ -172,7 +178,13 @@ interop_main()
 	check_eq "VLAN offloads $offloads on every veth end" \
 		"$want$want$want$want" "$got"
 
-	interop_tpid "$encap" 0x8100
-	interop_tpid "$encap" 0x88a8
+	if ! is_debug_kernel; then
+		interop_tpid "$encap" 0x8100
+		interop_tpid "$encap" 0x88a8
+	elif [ "$offloads" = on ]; then
+		interop_tpid "$encap" 0x88a8
+	else
+		interop_tpid "$encap" 0x8100
+	fi
 	ktap_finished
 }
