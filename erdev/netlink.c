@@ -115,14 +115,21 @@ static int erdev_nl_fill_link(struct sk_buff *skb, struct net_device *dev,
 {
 	struct erdev_dev *priv = netdev_priv(dev);
 	struct nlattr *nest;
+	u8 operstate;
 
+	/*
+	 * An interface that is not running is down, also in the NETDEV_DOWN
+	 * notification, before the link watch gets to dev->operstate.
+	 */
+	operstate = netif_running(dev) ? READ_ONCE(dev->operstate) :
+		    IF_OPER_DOWN;
 	nest = nla_nest_start(skb, ERDEV_A_PEERING_LINK);
 	if (!nest ||
 	    nla_put_u32(skb, ERDEV_A_LINK_ROLE, priv->role) ||
 	    nla_put_u32(skb, ERDEV_A_LINK_IFINDEX, dev->ifindex) ||
 	    nla_put_string(skb, ERDEV_A_LINK_IFNAME, dev->name) ||
 	    nla_put_u32(skb, ERDEV_A_LINK_LOWER_IFINDEX, priv->lower->ifindex) ||
-	    nla_put_u8(skb, ERDEV_A_LINK_OPERSTATE, READ_ONCE(dev->operstate)))
+	    nla_put_u8(skb, ERDEV_A_LINK_OPERSTATE, operstate))
 		return -EMSGSIZE;
 	if (stats && erdev_nl_fill_dev_stats(skb, dev))
 		return -EMSGSIZE;
