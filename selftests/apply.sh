@@ -7,7 +7,7 @@
 # stay); an S-tag edit deletes and re-creates that circuit; a broken line
 # is refused with its line number and nothing changes; a step the kernel
 # refuses is rolled back; a circuit the file drops is deleted.
-# timeout: 300
+# timeout: 480
 
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh
@@ -18,7 +18,7 @@ erdev_require
 modprobe -q bridge 2>/dev/null
 modprobe -q dummy 2>/dev/null
 ktap_print_header
-ktap_set_plan 27
+ktap_set_plan 31
 
 erdev_topo || ktap_exit_fail_msg "topology"
 erdev_tmpdir || ktap_exit_fail_msg "tmpdir"
@@ -176,6 +176,34 @@ check_eq "a dropped circuit is deleted" "status 0
 circuit del c2" "$(apply_out "$ERDEV_TMP/one.conf")"
 check_eq "its interfaces are gone" "c1.m0 c1.m1 c1.p0 c1.p1" "$(erdev_ifaces "$EDGE")"
 
+# valgrind on the paths that talk to the kernel: a plan that runs, one
+# that is rolled back, nothing to change, dump. Not on the debug kernel:
+# the kernel paths are the same as above, and valgrind is slow there.
+if is_debug_kernel; then
+	for what in "apply that changes things" "apply that is rolled back" \
+		"apply, nothing to change" dump; do
+		ktap_test_skip "valgrind: $what" "debug kernel"
+	done
+elif command -v valgrind >/dev/null; then
+	vg()
+	{
+		ip netns exec "$EDGE" valgrind -q --leak-check=full \
+			--errors-for-leak-kinds=all --error-exitcode=99 "$ERCFG" "$@" \
+			>/dev/null 2>"$ERDEV_TMP/vg.err"
+		[ $? != 99 ] && ! grep -q '^==' "$ERDEV_TMP/vg.err"
+	}
+	check_ok "valgrind: apply that changes things" vg apply "$F"
+	check_ok "valgrind: apply that is rolled back" vg apply "$ERDEV_TMP/refused.conf"
+	check_ok "valgrind: apply, nothing to change" vg apply "$F"
+	check_ok "valgrind: dump" vg dump
+else
+	for what in "apply that changes things" "apply that is rolled back" \
+		"apply, nothing to change" dump; do
+		ktap_test_skip "valgrind: $what" "no valgrind"
+	done
+fi
+
 monitor_stop m
 er circuit del c1
+er circuit del c2 2>/dev/null
 ktap_finished

@@ -11,12 +11,14 @@
 #   monitor_take NAME           the same, and forget them
 #   monitor_stop NAME           SIGINT; its status in MON_RC[NAME]
 #
+# MON_WRAP (an array) runs before ercfg, e.g. (valgrind -q ...).
 # The marker is a circuit "mon0" (S-tag 4094 on the NIC given by
 # MON_NIC, default eth0), created and deleted in NS: tests must not use
 # that name or S-tag.
 declare -A MON_PID MON_NS MON_FILE MON_RC
 MON_NIC=${MON_NIC:-eth0}
 MON_SEQ=0
+MON_WRAP=()
 
 __mon_marker()
 {
@@ -51,7 +53,7 @@ monitor_start()
 	MON_FILE[$name]=$ERDEV_TMP/monitor-$name
 	MON_NS[$name]=$ns
 	: >"${MON_FILE[$name]}"
-	ip netns exec "$ns" "$ERCFG" monitor "$@" >"${MON_FILE[$name]}" \
+	ip netns exec "$ns" "${MON_WRAP[@]}" "$ERCFG" monitor "$@" >"${MON_FILE[$name]}" \
 		2>"${MON_FILE[$name]}.err" &
 	MON_PID[$name]=$!
 	defer monitor_stop "$name"
