@@ -236,16 +236,15 @@ static int plan_circuit_del(struct planner *pl, const struct kcircuit *kc,
 static int plan_peering_del(struct planner *pl, const struct kcircuit *kc,
 			    const struct er_peering *p, unsigned int line)
 {
-	struct request req;
+	struct request add, del;
 	struct step *s;
 
-	kpeering_request(kc, p, &req);
-	name_request(&req, CMD_PEERING_DEL, &req);
-	s = plan_step(&pl->part[PART_PDEL], &req, line);
+	kpeering_request(kc, p, &add);
+	name_request(&add, CMD_PEERING_DEL, &del);
+	s = plan_step(&pl->part[PART_PDEL], &del, line);
 	if (!s)
 		return -1;
-	kpeering_request(kc, p, &req);
-	undo_add(s, &req);
+	undo_add(s, &add);
 	return 0;
 }
 
