@@ -7,7 +7,7 @@
 # stay); an S-tag edit deletes and re-creates that circuit; a broken line
 # is refused with its line number and nothing changes; a step the kernel
 # refuses is rolled back; a circuit the file drops is deleted.
-# timeout: 480
+# timeout: 900
 
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh

@@ -8,7 +8,7 @@
 # tool did, and the tool what ercfg did.
 # The tool comes from linux-source-6.12, as make check extracts it into
 # .cache/src; 6.12's schema predates uns-admin-perm, hence --no-schema.
-# timeout: 480
+# timeout: 900
 # debug-kernel: skip
 
 cd "$(dirname "$0")" || exit 1
@@ -28,7 +28,7 @@ if ! python3 -c 'import yaml' 2>/dev/null; then
 	ktap_skip_all "no python3-yaml"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 15
+ktap_set_plan 16
 
 erdev_topo || ktap_exit_fail_msg "topology"
 erdev_tmpdir || ktap_exit_fail_msg "tmpdir"
