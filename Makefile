@@ -8,12 +8,24 @@
 #   make lab              a circuit, BGP, BFD and a failover in a 6.12 VM
 #                         (tools/lab/README.md; LAB_BREAK=ctag|bfd breaks it)
 #   make modules_install  install erdev.ko into /lib/modules/<kver>/extra
-#   make install          modules_install, ercfg (+ man page) under $(PREFIX),
-#                         link_erdev.so where ip looks for it (IPLIBDIR)
+#   make install          ercfg and its man page, erdev.service, an example
+#                         erdev.conf, and erdev registered, built and
+#                         installed with DKMS (dkms_install); with DESTDIR=
+#                         the DKMS source tree is laid out under
+#                         $(DESTDIR)/usr/src/erdev-<version> and dkms is not
+#                         run (for packages); also link_erdev.so where ip
+#                         looks for it (IPLIBDIR)
+#   make uninstall        undo install (dkms_remove unless DESTDIR is set)
 #   make dkms_install     register, build and install erdev with DKMS
 #   make dkms_remove      remove it from DKMS again
 #   make clean            remove build products (keeps the download cache)
 #   make distclean        clean, and remove .cache/ (downloaded kernels)
+#
+# PREFIX (default /usr/local) places ercfg in $(PREFIX)/sbin, the man page
+# in $(PREFIX)/share/man and the unit in $(PREFIX)/lib/systemd/system
+# (UNITDIR=); the unit's ExecStart follows SBINDIR. The version is the
+# VERSION file's: erdev.ko (modinfo), ercfg -V and the installed dkms.conf
+# all take it from there.
 #
 # KDIR defaults to the running kernel's headers; if they are not
 # installed, `make` builds against the newest installed headers instead
@@ -39,11 +51,18 @@ KDIR := $(KDIR_DEFAULT)
 endif
 endif
 
-DKMS_SRC := /usr/src/erdev-$(VERSION)
-MODULE_FILES := Kbuild VERSION dkms.conf erdev include
+SBINDIR ?= $(PREFIX)/sbin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/erdev
+INSTALL ?= install
 
-.PHONY: all module ercfg iproute2 deps check lab modules_install install \
-	install_kdir_check dkms_install dkms_remove clean distclean help
+DKMS_SRC := /usr/src/erdev-$(VERSION)
+# What DKMS builds from: Kbuild, VERSION, dkms.conf and the sources, no
+# build products.
+MODULE_SOURCES = Kbuild VERSION $(sort $(shell find erdev include -name '*.[ch]'))
+
+.PHONY: all module ercfg iproute2 deps check lab modules_install install uninstall \
+	install_kdir_check dkms_tree dkms_install dkms_remove clean distclean help
 
 all: module ercfg iproute2
 
@@ -95,19 +114,47 @@ modules_install: install_kdir_check module
 		echo "depmod -a $$krel"; depmod -a $$krel; \
 	fi
 
-install: modules_install
-	@if [ -f tools/ercfg/Makefile ]; then \
-		$(MAKE) -C tools/ercfg install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX); \
-	else \
-		echo "tools/ercfg/Makefile does not exist yet: not installing ercfg"; \
-	fi
+# dkms_tree DIR=...: the DKMS source tree, dkms.conf's version from VERSION.
+dkms_tree:
+	rm -rf $(DIR)
+	$(INSTALL) -d $(DIR)
+	tar -c $(MODULE_SOURCES) | tar -x -C $(DIR) --no-same-owner
+	sed 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(VERSION)"/' dkms.conf >$(DIR)/dkms.conf
+	chmod -R u=rwX,go=rX $(DIR)
+
+install:
+	$(MAKE) -C tools/ercfg install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) SBINDIR=$(SBINDIR)
+	$(INSTALL) -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
+	sed 's|/usr/sbin/ercfg|$(SBINDIR)/ercfg|' tools/systemd/erdev.service \
+		>$(DESTDIR)$(UNITDIR)/erdev.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/erdev.service
+	$(INSTALL) -m 0644 tools/systemd/erdev.conf.example $(DESTDIR)$(DOCDIR)/erdev.conf.example
 	$(MAKE) -C tools/iproute2 install DESTDIR=$(DESTDIR) PREFIX=/usr \
 		$(if $(IPLIBDIR),IPLIBDIR=$(IPLIBDIR))
+ifneq ($(DESTDIR),)
+	$(MAKE) dkms_tree DIR=$(DESTDIR)$(DKMS_SRC)
+else
+	$(MAKE) dkms_install
+	@if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+	@echo "Put the circuits in /etc/erdev/erdev.conf (see $(DOCDIR)/erdev.conf.example),"
+	@echo "then: systemctl enable --now erdev.service"
+endif
+
+uninstall:
+	$(MAKE) -C tools/ercfg uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) SBINDIR=$(SBINDIR)
+	rm -f $(DESTDIR)$(UNITDIR)/erdev.service $(DESTDIR)$(DOCDIR)/erdev.conf.example
+	-rmdir $(DESTDIR)$(DOCDIR)
+	$(MAKE) -C tools/iproute2 uninstall DESTDIR=$(DESTDIR) PREFIX=/usr \
+		$(if $(IPLIBDIR),IPLIBDIR=$(IPLIBDIR))
+ifneq ($(DESTDIR),)
+	rm -rf $(DESTDIR)$(DKMS_SRC)
+else
+	$(MAKE) dkms_remove
+	@if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+endif
 
 dkms_install:
-	rm -rf $(DKMS_SRC)
-	mkdir -p $(DKMS_SRC)
-	tar -c $(MODULE_FILES) | tar -x -C $(DKMS_SRC)
+	$(MAKE) dkms_tree DIR=$(DKMS_SRC)
 	dkms add -m erdev -v $(VERSION)
 	dkms build -m erdev -v $(VERSION)
 	dkms install -m erdev -v $(VERSION)

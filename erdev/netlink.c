@@ -114,12 +114,15 @@ static int erdev_nl_fill_link(struct sk_buff *skb, struct net_device *dev,
 			      bool stats)
 {
 	struct erdev_dev *priv = netdev_priv(dev);
-	u8 operstate = IF_OPER_DOWN;
 	struct nlattr *nest;
+	u8 operstate;
 
-	/* As rtnetlink reports it: an interface that is down is down. */
-	if (netif_running(dev))
-		operstate = READ_ONCE(dev->operstate);
+	/*
+	 * An interface that is not running is down, also in the NETDEV_DOWN
+	 * notification, before the link watch gets to dev->operstate.
+	 */
+	operstate = netif_running(dev) ? READ_ONCE(dev->operstate) :
+		    IF_OPER_DOWN;
 	nest = nla_nest_start(skb, ERDEV_A_PEERING_LINK);
 	if (!nest ||
 	    nla_put_u32(skb, ERDEV_A_LINK_ROLE, priv->role) ||

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply.h"
 #include "config.h"
 #include "ercfg.h"
 #include "nl.h"
@@ -38,6 +39,9 @@ static const char usage_text[] =
 "ercfg show [NAME]          circuits, peerings, interfaces, addresses, ARP/ND\n"
 "ercfg stats [NAME]         counters per interface and per port\n"
 "ercfg -j show|stats ...    the same as JSON\n"
+"ercfg apply [--dry-run] FILE|-  make circuits and peerings what FILE says\n"
+"ercfg dump                 the circuits and peerings in apply's FILE format\n"
+"ercfg monitor [-j]         circuit, peering and interface events, as they come\n"
 "ercfg -V                   version\n"
 "ercfg -h|--help            this help\n"
 "\n"
@@ -47,13 +51,21 @@ static const char usage_text[] =
 "RATE  whole Mbit/s in tc units: 50mbit, 1gbit, 100gbit\n"
 "UUID  service key, e.g. 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n"
 "PREFIX  link subnets as assigned: a /29 is two /30, the first for the primary\n"
-"        link; the customer gets the first address (.1, ::1), Microsoft .2, ::2\n";
+"        link; the customer gets the first address (.1, ::1), Microsoft .2, ::2\n"
+"FILE  one \"circuit NAME ...\" or \"peering NAME ...\" per line, with the words\n"
+"      of circuit add and peering add; # starts a comment\n";
+
+/* Where the message is about (apply's FILE:LINE), if anywhere. */
+const char *errmsg_file;
+unsigned int errmsg_line;
 
 void errmsg(const char *fmt, ...)
 {
 	va_list ap;
 
 	fputs("ercfg: ", stderr);
+	if (errmsg_file && errmsg_line)
+		fprintf(stderr, "%s:%u: ", errmsg_file, errmsg_line);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -111,6 +123,11 @@ int main(int argc, char **argv)
 	if (i == argc) {
 		fputs(usage_text, stderr);
 		return 1;
+	}
+	if (is_state_command(argv[i])) {
+		if (run_state_command(argc - i, argv + i, req.json))
+			return 1;
+		return flush_stdout() ? 1 : 0;
 	}
 	if (parse_command(argc - i, argv + i, &req))
 		return 1;

@@ -98,6 +98,8 @@ static inline bool req_has(const struct request *req, enum ercfg_opt opt)
 }
 
 /* ercfg.c */
+extern const char *errmsg_file;		/* errmsg() says "FILE:LINE: " */
+extern unsigned int errmsg_line;	/* when both are set */
 void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* parse.c */

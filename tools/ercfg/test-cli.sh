@@ -271,12 +271,81 @@ peering del c1 => missing peering type
 peering del c1 Private => invalid peering type "Private" (private|microsoft)
 peering del c1 private ctag 5 => unknown word "ctag"
 peering del c1 private ipv4 1.2.3.0/29 => unknown word "ipv4"
+apply => missing FILE (or - for standard input)
+apply --dry-run => missing FILE (or - for standard input)
+apply a b => unknown word "b"
+apply --dry-run --dry-run a => unknown word "--dry-run"
+apply -x => unknown word "-x"
+dump x => unknown word "x"
+monitor x => unknown word "x"
+monitor -j x => unknown word "-j"
+apply /nonexistent/erdev.conf => cannot open /nonexistent/erdev.conf: No such file or directory
 EOF
 )
 
 while IFS= read -r line; do
 	expect_error "$line"
 done <<<"$ERRORS"
+
+# apply: errors in FILE, with its line number, before any netlink socket.
+# Each case: the file's lines (\n between them) => the message.
+FILE_ERRORS=$(cat <<'EOF'
+circuit c1 stag 100 primary lo\nbogus c1 => F:2: unknown word "bogus" (circuit|peering)
+# comment\n\n  circuit c1 stag 100 primary lo # ok\ncircuit c1 stag 101 primary lo => F:4: circuit "c1" is already on line 3
+circuit c1 stag 100 primary lo\ncircuit c2 stag 100 primary lo => F:2: S-tag 100 on lo is taken by circuit "c1" (line 1)
+circuit c1 stag 100 primary lo\ncircuit c2 encap dot1q primary lo => F:2: lo carries circuit "c1" (line 1) with encap qinq tpid 0x8100
+circuit c1 stag 100 primary lo\ncircuit c2 stag 101 tpid 0x88a8 primary lo => F:2: lo carries circuit "c1" (line 1) with encap qinq tpid 0x8100
+circuit c1 stag 100 primary lo secondary lo => F:1: primary and secondary are the same device "lo"
+peering c1 private ctag 200 => F:1: no circuit "c1" in F
+circuit c1 stag 100 primary lo\npeering c1 private ctag 200\npeering c1 private ctag 201 => F:3: peering "c1 private" is already on line 2
+circuit c1 stag 100 primary lo\npeering c1 private ctag 200\npeering c1 microsoft ctag 200 => F:3: C-tag 200 is taken by peering "c1 private" (line 2)
+circuit d1 encap dot1q primary lo\ncircuit d2 encap dot1q primary lo\npeering d1 private ctag 200\npeering d2 private ctag 200 => F:4: C-tag 200 is taken by peering "d1 private" (line 3)
+circuit c1 stag 100 primary lo\ncircuit c2 stag 4095 primary lo => F:2: invalid S-tag "4095" (1..4094)
+circuit c1 stag 100 primary nosuchdev0 => F:1: cannot find device "nosuchdev0"
+circuit => F:1: missing circuit name
+peering c1 => F:1: missing peering type
+circuit c1 stag 100 primary lo\npeering c1 private => F:2: "ctag" is required
+circuit c1 stag 100 primary lo\npeering c1 microsoft ctag 300 ipv4 10.0.0.0/29 => F:2: IPv4 prefix "10.0.0.0/29" is private space (microsoft peering needs public)
+EOF
+)
+
+# run_stdin FILE ARGS...: as run, with FILE on standard input.
+run_stdin() {
+	local f=$1
+
+	shift
+	if [ $HAVE_STRACE = 1 ]; then
+		strace -f -qq -e trace=socket -o "$TMP/strace" \
+			"$ERCFG" "$@" <"$f" >"$TMP/stdout" 2>"$TMP/stderr"
+	else
+		: >"$TMP/strace"
+		"$ERCFG" "$@" <"$f" >"$TMP/stdout" 2>"$TMP/stderr"
+	fi
+	RC=$?
+}
+
+nfile=0
+while IFS= read -r line; do
+	nfile=$((nfile + 1))
+	f=$TMP/conf$nfile
+	printf '%b\n' "${line%% => *}" >"$f"
+	want=${line#* => }
+	for how in file stdin; do
+		if [ $how = file ]; then
+			run apply "$f"
+			w=${want//F/$f}
+		else
+			run_stdin "$f" apply -
+			w=${want//F/<stdin>}
+		fi
+		[ $RC = 1 ] && [ "$(cat "$TMP/stderr")" = "ercfg: $w" ] &&
+			[ ! -s "$TMP/stdout" ] && ! netlink_opened
+		ok $? "apply ($how): ${line%% => *} => $want"
+		[ $RC = 1 ] || echo "status $RC" | diag
+		diag <"$TMP/stderr"
+	done
+	valgrind_clean "ercfg apply ($want)" apply "$f"
+done <<<"$FILE_ERRORS"
 
 # Usage, help, version.
 
@@ -372,6 +441,7 @@ while IFS= read -r line; do
 	case $want in
 	*needs\ a\ value|*given\ twice) pattern='ercfg: "WORD"'${want#\"*\"} ;;
 	\"primary\"*|\"ctag\"*|\"stag\"*|dot1q*) pattern="ercfg: $want" ;;
+	cannot\ open\ *) pattern='ercfg: cannot open FILE: reason' ;;
 	esac
 	if ! grep -qxF "$pattern" <<<"$man_text"; then
 		echo "not in ercfg.8: $pattern" | diag
@@ -418,8 +488,25 @@ peering add c1 private ctag 200 ipv4 192.168.100.128/29 ipv6 fd00:100::/125
 peering add c1 microsoft ipv6 2001:db8:300::/126,2001:db8:300::8/126 ctag 300 ipv4 203.0.113.0/30,203.0.113.8/30
 peering del c1 private
 peering del c1 microsoft
+dump
+monitor
+monitor -j
+-j monitor
+apply GOOD
+apply --dry-run GOOD
+apply GOOD --dry-run
+apply EMPTY
 EOF
 )
+printf '%s\n' '# two circuits, both peerings' \
+	'peering c1 private ctag 200 ipv4 192.168.100.128/29 # before its circuit' \
+	'circuit c1 stag 100 primary lo bandwidth 1gbit' \
+	'peering c1 microsoft ctag 300 ipv6 2001:db8:300::/125' \
+	'	circuit d1 stag 101 primary lo sku premium' '' \
+	'peering d1 private ctag 200' >"$TMP/good.conf"
+: >"$TMP/empty.conf"
+VALID=${VALID//GOOD/$TMP/good.conf}
+VALID=${VALID//EMPTY/$TMP/empty.conf}
 
 NOT_LOADED='ercfg: erdev module not loaded (no generic netlink family "erdev")'
 while IFS= read -r args; do

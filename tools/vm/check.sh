@@ -16,12 +16,13 @@
 # and run-vm.sh's VM_* and timeout variables.
 #
 # Host checks (each a test in the "host" suite): VERSION == dkms.conf,
-# ercfg build, link_erdev.so build, erdev.ko build per kernel (in
-# $CACHE/build/<kver>/, a copy of the sources, since M= builds in place),
-# checkpatch --strict, the UAPI header against the netlink spec, W=1 and
-# sparse builds on 6.12 without warnings, dkms add/build per kernel in a
-# private dkms tree, "make -C tools/ercfg check". The VMs start as soon as
-# the modules are built; the slower host checks run meanwhile.
+# ercfg build, link_erdev.so build, make install DESTDIR= (the files a
+# package holds), erdev.ko build per kernel (in $CACHE/build/<kver>/, a
+# copy of the sources, since M= builds in place), checkpatch --strict, the
+# UAPI header against the netlink spec, W=1 and sparse builds on 6.12
+# without warnings, dkms add/build per kernel in a private dkms tree,
+# "make -C tools/ercfg check". The VMs start as soon as the modules are
+# built; the slower host checks run meanwhile.
 . "$(dirname "$0")/common.sh"
 . "$(dirname "$0")/ktap.sh"
 
@@ -113,12 +114,59 @@ else
 	suite_result "$host" skip "build tools/ercfg/ercfg" - "no tools/ercfg/Makefile yet"
 fi
 
-# 4b. link_erdev.so, ip's plugin for "ip -d link" (introspection.sh uses it)
+# 4a. link_erdev.so, ip's plugin for "ip -d link" (introspection.sh uses it)
 if make -C tools/iproute2 >"$host/logs/iproute2.log" 2>&1 && [ -f tools/iproute2/link_erdev.so ]; then
 	suite_result "$host" pass "build tools/iproute2/link_erdev.so"
 else
 	mv "$host/logs/iproute2.log" "$host/logs/iproute2.diag"
 	suite_result "$host" fail "build tools/iproute2/link_erdev.so" iproute2.diag
+fi
+
+# 4b. make install DESTDIR=... PREFIX=/usr: exactly the files a packager
+# expects, with the version from VERSION; make uninstall takes them away.
+install_check() {
+	local d=$host/destdir v=$v_file expected got
+	rm -rf "$d"
+	make --no-print-directory install DESTDIR="$d" PREFIX=/usr || return 1
+	expected=$(
+		printf '%s\n' usr/sbin/ercfg usr/share/man/man8/ercfg.8 \
+			usr/lib/systemd/system/erdev.service \
+			usr/share/doc/erdev/erdev.conf.example \
+			"usr/src/erdev-$v/Kbuild" "usr/src/erdev-$v/VERSION" \
+			"usr/src/erdev-$v/dkms.conf" \
+			"usr/lib/$(${CC:-cc} -print-multiarch)/ip/link_erdev.so"
+		find erdev include -name '*.[ch]' | sed "s|^|usr/src/erdev-$v/|"
+	)
+	expected=$(sort <<<"$expected")
+	got=$(cd "$d" && find . ! -type d | sed 's|^\./||' | sort)
+	if [ "$got" != "$expected" ]; then
+		echo "files installed:"
+		diff -u <(echo "$expected") <(echo "$got")
+		return 1
+	fi
+	[ "$(stat -c %a "$d/usr/sbin/ercfg")" = 755 ] || { echo "ercfg is not 0755"; return 1; }
+	[ -z "$(find "$d" -type f ! -path '*/sbin/ercfg' ! -perm 644)" ] ||
+		{ echo "not 0644:"; find "$d" -type f ! -path '*/sbin/ercfg' ! -perm 644; return 1; }
+	[ "$("$d/usr/sbin/ercfg" -V)" = "ercfg $v" ] || { echo "ercfg -V is not ercfg $v"; return 1; }
+	grep -qx "PACKAGE_VERSION=\"$v\"" "$d/usr/src/erdev-$v/dkms.conf" ||
+		{ echo "dkms.conf: PACKAGE_VERSION is not $v"; return 1; }
+	[ "$(cat "$d/usr/src/erdev-$v/VERSION")" = "$v" ] || { echo "VERSION differs"; return 1; }
+	grep -qx 'ExecStart=/usr/sbin/ercfg apply /etc/erdev/erdev.conf' \
+		"$d/usr/lib/systemd/system/erdev.service" ||
+		{ echo "erdev.service: ExecStart is not the installed ercfg"; return 1; }
+	cmp "$d/usr/share/man/man8/ercfg.8" tools/ercfg/ercfg.8 || return 1
+	make --no-print-directory uninstall DESTDIR="$d" PREFIX=/usr || return 1
+	got=$(cd "$d" && find . ! -type d)
+	[ -z "$got" ] || { echo "left after make uninstall: $got"; return 1; }
+	rm -rf "$d"
+}
+if [ ! -x tools/ercfg/ercfg ]; then
+	suite_result "$host" skip "make install DESTDIR=... lays out the package" - "no ercfg"
+elif install_check >"$host/logs/install.log" 2>&1; then
+	suite_result "$host" pass "make install DESTDIR=... PREFIX=/usr: ercfg, ercfg.8, erdev.service, example, DKMS tree; uninstall"
+else
+	mv "$host/logs/install.log" "$host/logs/install.diag"
+	suite_result "$host" fail "make install DESTDIR=... lays out the package" install.diag
 fi
 
 # 5. erdev.ko for each kernel
@@ -143,6 +191,30 @@ for k in "${names[@]}"; do
 	fi
 done
 msg "host: modules built at $(elapsed) s"
+
+# 5b. The kernel's checkpatch and YNL tools, from linux-source-6.12: the
+# host checks use them, and selftests/ynl.sh runs YNL's cli.py in the VMs,
+# so they are unpacked (once, cached) before the VMs boot.
+ksrc=$CACHE/src/linux-source-6.12
+prepare_ksrc() {
+	local stamp
+	[ -f "$LINUX_SOURCE_TAR" ] || { echo "no $LINUX_SOURCE_TAR (apt-get install linux-source-6.12)"; return 1; }
+	stamp="$(stat -c '%s %Y' "$LINUX_SOURCE_TAR")"
+	[ "$(cat "$ksrc.stamp" 2>/dev/null)" = "$stamp" ] && return 0
+	rm -rf "$ksrc" "$ksrc.stamp"
+	mkdir -p "$CACHE/src"
+	tar -xf "$LINUX_SOURCE_TAR" -C "$CACHE/src" --wildcards \
+		'linux-source-6.12/MAINTAINERS' \
+		'linux-source-6.12/scripts/checkpatch.pl' \
+		'linux-source-6.12/scripts/spelling.txt' \
+		'linux-source-6.12/scripts/const_structs.checkpatch' \
+		'linux-source-6.12/Documentation/netlink/*' \
+		'linux-source-6.12/tools/net/ynl/*' || return 1
+	echo "$stamp" >"$ksrc.stamp"
+}
+
+prepare_ksrc >"$host/logs/ksrc.diag" 2>&1
+ksrc_rc=$?
 
 # 6. The VMs, in the background. A lane boots its kernels one after the
 # other; each VM's KTAP goes to a file, printed in matrix order at the end.
@@ -194,27 +266,9 @@ fi
 bg_pids+=("${lanes[@]}")
 
 # 7. The other host checks, while the VMs run.
-ksrc=$CACHE/src/linux-source-6.12
-prepare_ksrc() {
-	local stamp
-	[ -f "$LINUX_SOURCE_TAR" ] || { echo "no $LINUX_SOURCE_TAR (apt-get install linux-source-6.12)"; return 1; }
-	stamp="$(stat -c '%s %Y' "$LINUX_SOURCE_TAR")"
-	[ "$(cat "$ksrc.stamp" 2>/dev/null)" = "$stamp" ] && return 0
-	rm -rf "$ksrc" "$ksrc.stamp"
-	mkdir -p "$CACHE/src"
-	tar -xf "$LINUX_SOURCE_TAR" -C "$CACHE/src" --wildcards \
-		'linux-source-6.12/MAINTAINERS' \
-		'linux-source-6.12/scripts/checkpatch.pl' \
-		'linux-source-6.12/scripts/spelling.txt' \
-		'linux-source-6.12/scripts/const_structs.checkpatch' \
-		'linux-source-6.12/Documentation/netlink/*' \
-		'linux-source-6.12/tools/net/ynl/*' || return 1
-	echo "$stamp" >"$ksrc.stamp"
-}
-
 if [ -n "${SKIP_HOST_CHECKS:-}" ]; then
 	suite_result "$host" skip "checkpatch, UAPI, W=1, sparse, dkms and ercfg check" - "SKIP_HOST_CHECKS is set"
-elif ! prepare_ksrc >"$host/logs/ksrc.diag" 2>&1; then
+elif [ $ksrc_rc != 0 ]; then
 	suite_result "$host" fail "checkpatch --strict on erdev/ and include/" ksrc.diag "no linux-source-6.12"
 	suite_result "$host" fail "UAPI header matches the netlink spec" ksrc.diag "no linux-source-6.12"
 else

@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# ercfg monitor: every event of the genetlink "monitor" group, in order,
+# as text and as JSON, from two monitors running at once: circuit created,
+# changed, deleted; peering created, deleted; an interface going up, losing
+# its NIC's carrier, getting it back, going down; and nothing from another
+# namespace. SIGINT ends it with status 0.
+# timeout: 360
+
+cd "$(dirname "$0")" || exit 1
+source ./lib.sh
+source ./erdev_lib.sh
+source ./monitor_lib.sh
+
+erdev_require
+modprobe -q dummy 2>/dev/null
+ktap_print_header
+ktap_set_plan 17
+
+KEY=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0
+
+erdev_topo || ktap_exit_fail_msg "topology"
+setup_ns OTHER || ktap_exit_fail_msg "namespace"
+ip -n "$OTHER" link add eth0 type dummy || ktap_exit_fail_msg "dummy"
+
+check_ok "text monitor listening" monitor_start "$EDGE" t
+check_ok "JSON monitor listening" monitor_start "$EDGE" j -j
+
+# is_operstate IF STATE: the kernel has IF in STATE now.
+is_operstate()
+{
+	[ "$(ip -n "$EDGE" -j link show dev "$1" | jq -r '.[0].operstate')" = "$2" ]
+}
+
+er circuit add c1 stag 100 primary eth0 secondary eth1 bandwidth 1gbit \
+	service-key $KEY
+er circuit set c1 bandwidth 2gbit sku premium
+er peering add c1 private ctag 200 ipv4 192.168.100.128/29
+# A circuit in another namespace is not seen here.
+er_ns "$OTHER" circuit add c9 stag 100 primary eth0
+ip -n "$EDGE" link set c1.p0 up
+slowwait 10 is_operstate c1.p0 UP
+ip -n "$MSEE0" link set eth0 down
+slowwait 10 is_operstate c1.p0 LOWERLAYERDOWN
+ip -n "$MSEE0" link set eth0 up
+slowwait 10 is_operstate c1.p0 UP
+ip -n "$EDGE" link set c1.p0 down
+er peering del c1 private
+er peering add c1 microsoft ctag 300
+er circuit del c1
+
+check_eq "text: every event, in order" \
+"circuit add c1 encap qinq tpid 0x8100 stag 100 primary eth0 secondary eth1 bandwidth 1gbit sku standard billing metered service-key $KEY
+circuit set c1 bandwidth 2gbit sku premium billing metered
+peering add c1 private ctag 200 ipv4 192.168.100.128/30,192.168.100.132/30
+link c1.p0 up
+link c1.p0 lowerlayerdown
+link c1.p0 up
+link c1.p0 down
+peering del c1 private
+peering add c1 microsoft ctag 300
+circuit del c1" "$(monitor_events t)"
+
+monitor_events j >"$ERDEV_TMP/j.json"
+check_eq "JSON: one object per line, the same events" \
+"circuit-add circuit-change peering-add link-change link-change link-change link-change peering-del peering-add circuit-del" \
+	"$(jq -r .event "$ERDEV_TMP/j.json" | paste -sd' ')"
+ev() { sed -n "${1}p" "$ERDEV_TMP/j.json" | jq -cS "${2:-.}"; }
+check_eq "JSON circuit-add" \
+	"{\"bandwidth_mbps\":1000,\"billing\":\"metered\",\"encap\":\"qinq\",\"event\":\"circuit-add\",\"name\":\"c1\",\"primary\":\"eth0\",\"secondary\":\"eth1\",\"service_key\":\"$KEY\",\"sku\":\"standard\",\"stag\":100,\"tpid\":\"0x8100\"}" \
+	"$(ev 1)"
+check_eq "JSON circuit-change" "2000 premium" "$(ev 2 '"\(.bandwidth_mbps) \(.sku)"' | tr -d '"')"
+check_eq "JSON peering-add" \
+	'{"circuit":"c1","ctag":200,"event":"peering-add","ipv4":["192.168.100.128/30","192.168.100.132/30"],"links":[{"ifname":"c1.p0","operstate":"down","role":"primary"},{"ifname":"c1.p1","operstate":"down","role":"secondary"}],"type":"private"}' \
+	"$(ev 3 '.links |= map(del(.ifindex))')"
+check_eq "JSON link-change: lower layer down" \
+	'{"circuit":"c1","event":"link-change","ifname":"c1.p0","operstate":"lowerlayerdown","role":"primary","type":"private"}' \
+	"$(ev 5 'del(.ifindex)')"
+check_eq "JSON link-change: the interface's ifindex" \
+	"$(ev 3 '.links[0].ifindex')" "$(ev 5 '.ifindex')"
+check_eq "JSON peering-del" '"private"' "$(ev 8 .type)"
+check_eq "JSON circuit-del: the circuit as it was" '"c1" 2000' \
+	"$(ev 10 '.name, .bandwidth_mbps' | paste -sd' ')"
+
+# The other namespace's monitor sees its own circuit only.
+# This one under valgrind, if there is one.
+VG=()
+command -v valgrind >/dev/null && ! is_debug_kernel &&
+	VG=(valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99)
+MON_WRAP=("${VG[@]}")
+check_ok "a monitor in another namespace" monitor_start "$OTHER" o
+MON_WRAP=()
+er_ns "$OTHER" circuit del c9
+check_eq "another namespace: its own events" "circuit del c9" "$(monitor_events o)"
+
+monitor_stop t
+monitor_stop j
+monitor_stop o
+check_eq "SIGINT: status 0 (text)" 0 "${MON_RC[t]}"
+check_eq "SIGINT: status 0 (JSON)" 0 "${MON_RC[j]}"
+check_eq "SIGINT: status 0 (another namespace${VG:+, valgrind})" 0 "${MON_RC[o]}"
+check_eq "nothing on standard error${VG:+ (nor from valgrind)}" "" \
+	"$(cat "${MON_FILE[t]}.err" "${MON_FILE[j]}.err" "${MON_FILE[o]}.err")"
+ktap_finished

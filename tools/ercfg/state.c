@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The state apply, dump and monitor work on: the kernel's circuits, read
+ * with one circuit-get dump, and the configuration FILE, read and checked
+ * as a whole. Both become struct request, the same as a command line, and
+ * print_request() writes a request back in the words of the command line.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "nl.h"
+#include "state.h"
+
+#define DUMP_TRIES	5
+
+/* Kernel state */
+
+static int kstate_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct kstate *ks = data;
+	struct kcircuit *c;
+	struct er_reply r;
+
+	if (reply_parse(nlh, &r) || !r.has_circuit) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	c = realloc(ks->c, (ks->n + 1) * sizeof(*c));
+	if (!c) {
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	ks->c = c;
+	c = &ks->c[ks->n++];
+	memset(c, 0, sizeof(*c));
+	c->c = r.circuit;
+	kcircuit_names(c);
+	return MNL_CB_OK;
+}
+
+int kstate_read(struct nl *nl, struct kstate *ks)
+{
+	int i, ret;
+
+	for (i = 0; i < DUMP_TRIES; i++) {
+		memset(ks, 0, sizeof(*ks));
+		ret = nl_talk(nl, nl_msg(nl, ERDEV_CMD_CIRCUIT_GET, NLM_F_DUMP),
+			      kstate_cb, ks);
+		if (!ret)
+			return 0;
+		kstate_free(ks);
+		if (ret != NL_DUMP_INTR)
+			return -1;
+	}
+	errmsg("circuits changed during every dump, try again");
+	return -1;
+}
+
+void kstate_free(struct kstate *ks)
+{
+	free(ks->c);
+	memset(ks, 0, sizeof(*ks));
+}
+
+struct kcircuit *kstate_find(const struct kstate *ks, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ks->n; i++) {
+		if (!strcmp(ks->c[i].c.name, name))
+			return &ks->c[i];
+	}
+	return NULL;
+}
+
+static void ifname(uint32_t ifindex, char buf[IF_NAMESIZE])
+{
+	if (!if_indextoname(ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "?");
+}
+
+void kcircuit_names(struct kcircuit *kc)
+{
+	ifname(kc->c.primary_ifindex, kc->primary);
+	if (has(kc->c.has, ERDEV_A_CIRCUIT_SECONDARY_IFINDEX))
+		ifname(kc->c.secondary_ifindex, kc->secondary);
+}
+
+void kcircuit_request(const struct kcircuit *kc, struct request *req)
+{
+	const struct er_circuit *c = &kc->c;
+
+	memset(req, 0, sizeof(*req));
+	req->cmd = CMD_CIRCUIT_ADD;
+	req->name = c->name;
+	req->have = BIT(OPT_ENCAP) | BIT(OPT_TPID) | BIT(OPT_PRIMARY) |
+		    BIT(OPT_SKU) | BIT(OPT_BILLING);
+	req->encap = c->encap;
+	req->tpid = c->tpid;
+	req->primary = kc->primary;
+	req->primary_ifindex = c->primary_ifindex;
+	req->sku = c->sku;
+	req->billing = c->billing;
+	if (has(c->has, ERDEV_A_CIRCUIT_STAG)) {
+		req->have |= BIT(OPT_STAG);
+		req->stag = c->stag;
+	}
+	if (has(c->has, ERDEV_A_CIRCUIT_SECONDARY_IFINDEX)) {
+		req->have |= BIT(OPT_SECONDARY);
+		req->secondary = kc->secondary;
+		req->secondary_ifindex = c->secondary_ifindex;
+	}
+	if (has(c->has, ERDEV_A_CIRCUIT_BANDWIDTH)) {
+		req->have |= BIT(OPT_BANDWIDTH);
+		req->bandwidth = c->bandwidth;
+	}
+	if (has(c->has, ERDEV_A_CIRCUIT_SERVICE_KEY)) {
+		req->have |= BIT(OPT_SERVICE_KEY);
+		memcpy(req->service_key, c->service_key, UUID_LEN);
+	}
+}
+
+void kpeering_request(const struct kcircuit *kc, const struct er_peering *p,
+		      struct request *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->cmd = CMD_PEERING_ADD;
+	req->name = kc->c.name;
+	req->peering = p->type;
+	req->have = BIT(OPT_CTAG);
+	req->ctag = p->ctag;
+	memcpy(req->subnet, p->subnet, sizeof(req->subnet));
+	if (p->subnet[SN_IPV4_PRIMARY].family ||
+	    p->subnet[SN_IPV4_SECONDARY].family)
+		req->have |= BIT(OPT_IPV4);
+	if (p->subnet[SN_IPV6_PRIMARY].family ||
+	    p->subnet[SN_IPV6_SECONDARY].family)
+		req->have |= BIT(OPT_IPV6);
+}
+
+/* Printing */
+
+static const char *name_or_num(const char *name, uint32_t val, char *buf,
+			       size_t size)
+{
+	if (name)
+		return name;
+	snprintf(buf, size, "%u", val);
+	return buf;
+}
+
+/* "ipv4 P/30,S/30": the pair as one value, the form dump can read back. */
+static void print_subnets(FILE *f, const char *word,
+			  const struct subnet sn[2])
+{
+	char buf[PREFIX_BUFSIZ];
+	const char *sep = "";
+	int i;
+
+	fprintf(f, " %s ", word);
+	for (i = 0; i < 2; i++) {
+		if (!sn[i].family)
+			continue;
+		fprintf(f, "%s%s", sep, format_subnet(&sn[i], buf));
+		sep = ",";
+	}
+}
+
+static void print_circuit_options(FILE *f, const struct request *req)
+{
+	char buf[UUID_BUFSIZ > RATE_BUFSIZ ? UUID_BUFSIZ : RATE_BUFSIZ];
+
+	if (req_has(req, OPT_ENCAP))
+		fprintf(f, " encap %s", name_or_num(encap_name(req->encap),
+						    req->encap, buf,
+						    sizeof(buf)));
+	if (req_has(req, OPT_TPID))
+		fprintf(f, " tpid 0x%04x", req->tpid);
+	if (req_has(req, OPT_STAG))
+		fprintf(f, " stag %u", req->stag);
+	if (req_has(req, OPT_PRIMARY))
+		fprintf(f, " primary %s", req->primary);
+	if (req_has(req, OPT_SECONDARY))
+		fprintf(f, " secondary %s", req->secondary);
+	if (req_has(req, OPT_BANDWIDTH))
+		fprintf(f, " bandwidth %s", format_rate(req->bandwidth, buf));
+	if (req_has(req, OPT_SKU))
+		fprintf(f, " sku %s", name_or_num(sku_name(req->sku), req->sku,
+						  buf, sizeof(buf)));
+	if (req_has(req, OPT_BILLING))
+		fprintf(f, " billing %s",
+			name_or_num(billing_name(req->billing), req->billing,
+				    buf, sizeof(buf)));
+	if (req_has(req, OPT_SERVICE_KEY))
+		fprintf(f, " service-key %s",
+			format_uuid(req->service_key, buf));
+}
+
+void print_request(FILE *f, const struct request *req, bool file_form)
+{
+	static const char *const verbs[] = {
+		[CMD_CIRCUIT_ADD] = "add", [CMD_CIRCUIT_SET] = "set",
+		[CMD_CIRCUIT_DEL] = "del", [CMD_PEERING_ADD] = "add",
+		[CMD_PEERING_DEL] = "del",
+	};
+	bool peering = req->cmd == CMD_PEERING_ADD ||
+		       req->cmd == CMD_PEERING_DEL;
+	char buf[16];
+
+	fputs(peering ? "peering" : "circuit", f);
+	if (!file_form)
+		fprintf(f, " %s", verbs[req->cmd]);
+	fprintf(f, " %s", req->name);
+	if (peering)
+		fprintf(f, " %s", name_or_num(peering_name(req->peering),
+					      req->peering, buf, sizeof(buf)));
+	switch (req->cmd) {
+	case CMD_CIRCUIT_ADD:
+	case CMD_CIRCUIT_SET:
+		print_circuit_options(f, req);
+		break;
+	case CMD_PEERING_ADD:
+		if (req_has(req, OPT_CTAG))
+			fprintf(f, " ctag %u", req->ctag);
+		if (req_has(req, OPT_IPV4))
+			print_subnets(f, "ipv4", &req->subnet[SN_IPV4_PRIMARY]);
+		if (req_has(req, OPT_IPV6))
+			print_subnets(f, "ipv6", &req->subnet[SN_IPV6_PRIMARY]);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The configuration FILE */
+
+static int read_all(const char *file, char **text)
+{
+	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	size_t len = 0, size = 0;
+	char *buf = NULL, *p;
+
+	if (!f) {
+		errmsg("cannot open %s: %s", file, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if (size - len < 4096) {
+			size = size ? size * 2 : 8192;
+			p = realloc(buf, size);
+			if (!p) {
+				errmsg("out of memory");
+				goto fail;
+			}
+			buf = p;
+		}
+		len += fread(buf + len, 1, size - len - 1, f);
+		if (ferror(f)) {
+			errmsg("cannot read %s: %s", file, strerror(errno));
+			goto fail;
+		}
+		if (feof(f))
+			break;
+	}
+	buf[len] = '\0';
+	if (strlen(buf) != len) {
+		errmsg("%s: not a text file (NUL byte)", file);
+		goto fail;
+	}
+	if (f != stdin)
+		fclose(f);
+	*text = buf;
+	return 0;
+fail:
+	if (f != stdin)
+		fclose(f);
+	free(buf);
+	return -1;
+}
+
+/* Split @line in place into words; "#" starts a comment. */
+static int split_words(char *line, char ***words)
+{
+	char *hash = strchr(line, '#');
+	char **w = NULL, **nw, *p = line, *save = NULL;
+	int n = 0;
+
+	if (hash)
+		*hash = '\0';
+	for (p = strtok_r(line, " \t\r\v\f", &save); p;
+	     p = strtok_r(NULL, " \t\r\v\f", &save)) {
+		/* Room for "add" and the terminating NULL. */
+		nw = realloc(w, (n + 3) * sizeof(*w));
+		if (!nw) {
+			free(w);
+			errmsg("out of memory");
+			return -1;
+		}
+		w = nw;
+		w[n++] = p;
+	}
+	*words = w;
+	return n;
+}
+
+/* One non-empty line: "circuit NAME ..." is "circuit add NAME ...". */
+static int parse_line(char **w, int n, struct request *req)
+{
+	static char add[] = "add";
+
+	if (strcmp(w[0], "circuit") && strcmp(w[0], "peering")) {
+		errmsg("unknown word \"%s\" (circuit|peering)", w[0]);
+		return -1;
+	}
+	memmove(&w[2], &w[1], (n - 1) * sizeof(*w));
+	w[1] = add;
+	w[n + 1] = NULL;
+	memset(req, 0, sizeof(*req));
+	return parse_command(n + 1, w, req);
+}
+
+static int conf_add(struct conf *conf, unsigned int line,
+		    const struct request *req)
+{
+	struct conf_line *l = realloc(conf->l, (conf->n + 1) * sizeof(*l));
+
+	if (!l) {
+		errmsg("out of memory");
+		return -1;
+	}
+	conf->l = l;
+	conf->l[conf->n].line = line;
+	conf->l[conf->n].req = *req;
+	conf->n++;
+	return 0;
+}
+
+static int conf_parse(struct conf *conf)
+{
+	char *line = conf->text, *next;
+	unsigned int lineno = 0;
+
+	for (; line; line = next) {
+		struct request req;
+		char **w;
+		int n, ret = 0;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		errmsg_line = ++lineno;
+		n = split_words(line, &w);
+		if (n < 0)
+			return -1;
+		if (n > 0) {
+			ret = parse_line(w, n, &req);
+			if (!ret)
+				ret = conf_add(conf, lineno, &req);
+		}
+		free(w);
+		if (ret)
+			return -1;
+	}
+	return 0;
+}
+
+/* The model's rules across lines */
+
+static bool is_qinq(const struct request *c)
+{
+	return !req_has(c, OPT_ENCAP) || c->encap == ERDEV_ENCAP_QINQ;
+}
+
+static uint16_t tpid_of(const struct request *c)
+{
+	return req_has(c, OPT_TPID) ? c->tpid : 0x8100;
+}
+
+/* The NIC both circuits use, or NULL. */
+static const char *shared_nic(const struct request *a, const struct request *b)
+{
+	uint32_t nics_a[2] = { a->primary_ifindex, a->secondary_ifindex };
+	uint32_t nics_b[2] = { b->primary_ifindex, b->secondary_ifindex };
+	const char *names_a[2] = { a->primary, a->secondary };
+	int i, j;
+
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++)
+			if (nics_a[i] && nics_a[i] == nics_b[j])
+				return names_a[i];
+	return NULL;
+}
+
+static const struct conf_line *find_circuit(const struct conf *conf,
+					    const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < conf->n; i++) {
+		if (conf->l[i].req.cmd == CMD_CIRCUIT_ADD &&
+		    !strcmp(conf->l[i].req.name, name))
+			return &conf->l[i];
+	}
+	return NULL;
+}
+
+static int check_circuit(const struct conf *conf, unsigned int i)
+{
+	const struct request *c = &conf->l[i].req;
+	unsigned int j;
+
+	if (c->secondary_ifindex && c->secondary_ifindex == c->primary_ifindex) {
+		errmsg("primary and secondary are the same device \"%s\"",
+		       c->primary);
+		return -1;
+	}
+	for (j = 0; j < i; j++) {
+		const struct request *o = &conf->l[j].req;
+		const char *nic;
+
+		if (o->cmd != CMD_CIRCUIT_ADD)
+			continue;
+		if (!strcmp(o->name, c->name)) {
+			errmsg("circuit \"%s\" is already on line %u", c->name,
+			       conf->l[j].line);
+			return -1;
+		}
+		nic = shared_nic(c, o);
+		if (!nic)
+			continue;
+		if (is_qinq(c) != is_qinq(o) || tpid_of(c) != tpid_of(o)) {
+			errmsg("%s carries circuit \"%s\" (line %u) with encap %s tpid 0x%04x",
+			       nic, o->name, conf->l[j].line,
+			       is_qinq(o) ? "qinq" : "dot1q", tpid_of(o));
+			return -1;
+		}
+		if (is_qinq(c) && c->stag == o->stag) {
+			errmsg("S-tag %u on %s is taken by circuit \"%s\" (line %u)",
+			       c->stag, nic, o->name, conf->l[j].line);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Whether C-tags of peerings of @a and @b must differ. */
+static bool ctag_scope(const struct request *a, const struct request *b)
+{
+	if (!strcmp(a->name, b->name))
+		return true;
+	return !is_qinq(a) && !is_qinq(b) && shared_nic(a, b);
+}
+
+static int check_peering(const struct conf *conf, unsigned int i)
+{
+	const struct request *p = &conf->l[i].req;
+	const struct conf_line *cl = find_circuit(conf, p->name);
+	unsigned int j;
+
+	if (!cl) {
+		errmsg("no circuit \"%s\" in %s", p->name, conf->file);
+		return -1;
+	}
+	for (j = 0; j < i; j++) {
+		const struct request *o = &conf->l[j].req;
+		const struct conf_line *ocl;
+
+		if (o->cmd != CMD_PEERING_ADD)
+			continue;
+		if (!strcmp(o->name, p->name) && o->peering == p->peering) {
+			errmsg("peering \"%s %s\" is already on line %u",
+			       p->name, peering_name(p->peering),
+			       conf->l[j].line);
+			return -1;
+		}
+		ocl = find_circuit(conf, o->name);
+		if (o->ctag == p->ctag && ctag_scope(&cl->req, &ocl->req)) {
+			errmsg("C-tag %u is taken by peering \"%s %s\" (line %u)",
+			       p->ctag, o->name, peering_name(o->peering),
+			       conf->l[j].line);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Circuits first, in line order, then peerings: a peering may come first. */
+static int conf_check(const struct conf *conf)
+{
+	unsigned int i;
+
+	for (i = 0; i < conf->n; i++) {
+		errmsg_line = conf->l[i].line;
+		if (conf->l[i].req.cmd == CMD_CIRCUIT_ADD &&
+		    check_circuit(conf, i))
+			return -1;
+	}
+	for (i = 0; i < conf->n; i++) {
+		errmsg_line = conf->l[i].line;
+		if (conf->l[i].req.cmd == CMD_PEERING_ADD &&
+		    check_peering(conf, i))
+			return -1;
+	}
+	return 0;
+}
+
+int conf_read(const char *file, struct conf *conf)
+{
+	int ret;
+
+	memset(conf, 0, sizeof(*conf));
+	if (read_all(file, &conf->text))
+		return -1;
+	conf->file = strcmp(file, "-") ? file : "<stdin>";
+	errmsg_file = conf->file;
+	ret = conf_parse(conf);
+	if (!ret)
+		ret = conf_check(conf);
+	errmsg_file = NULL;
+	errmsg_line = 0;
+	if (ret)
+		conf_free(conf);
+	return ret;
+}
+
+void conf_free(struct conf *conf)
+{
+	free(conf->l);
+	free(conf->text);
+	memset(conf, 0, sizeof(*conf));
+}
