@@ -64,6 +64,17 @@ if [ -w "$KMEMLEAK" ]; then
 	kml_start=${kml_start:-0}
 fi
 
+# A report at boot (KASAN in early boot under TCG, not erdev's) turns lockdep
+# off for the whole run: ask the host for a new boot instead (run-vm.sh).
+if [ "${ERDEV_DEBUG_KERNEL:-0}" = 1 ] && dmesg | grep -q 'Disabling lock debugging'; then
+	progress "lockdep was turned off during boot: asking for a new boot"
+	kill "$tstamp_pin" 2>/dev/null
+	dmesg >"$RES/boot-dmesg.txt" 2>&1
+	uname -r >"$RES/reboot"
+	sync
+	exit 0
+fi
+
 kmsg "start"
 
 # run_limited SECONDS LOG CMD...: run CMD in its own session with output to
