@@ -29,7 +29,9 @@ rc=$?
 [ $rc = 2 ] && exit 2
 [ $rc = 0 ] || die "cannot prepare kernel $name"
 
-kdir=$CACHE/kernels/$kver
+# Resolved: the guest cannot follow a symlink to an absolute host path (a
+# .cache/kernels shared with another clone).
+kdir=$(realpath -m "$CACHE/kernels/$kver")
 run=$CACHE/run/$kver
 rm -rf "$run"
 mkdir -p "$run/logs"
@@ -55,7 +57,7 @@ stall=${VM_STALL:-$((maxt * scale + 300))}
 vm_timeout=${VM_TIMEOUT:-$([ $debug = 1 ] && echo 4500 || echo 1800)}
 
 # Host paths the guest needs, outermost first (see tools/vm/init).
-keep=$(printf '%s\n' "$ERDEV_ROOT" "$CACHE" "$(dirname "$erdev_ko")" "$(dirname "$ercfg")" |
+keep=$(printf '%s\n' "$ERDEV_ROOT" "$CACHE" "$kdir" "$(dirname "$erdev_ko")" "$(dirname "$ercfg")" |
 	while read -r d; do [ -d "$d" ] && echo "$d"; done | sort -u | awk '{ for (i = 1; i <= n; i++) if (index($0 "/", k[i] "/") == 1) next; k[++n] = $0; print }')
 case "$keep" in *\'* | *' '*) die "paths with spaces or quotes are not supported: $keep" ;; esac
 
