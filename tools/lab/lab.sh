@@ -857,7 +857,7 @@ verdict()
 	step "Verdict"
 	say "Longest stall of the VM during the run: $(max_stall) ms (BFD gives up after 900)."
 	if [ ${#LAB_RETRIES[@]} -gt 0 ]; then
-		say "Steps tried again because the VM stalled and BFD flapped:" \
+		say "Steps tried again because the VM stood still (BFD flapped or a long stall):" \
 			"$(printf '%s; ' "${LAB_RETRIES[@]}" | sed 's/; $//')."
 	fi
 	echo "1..$LAB_N"
