@@ -555,7 +555,24 @@ iperf()
 	show edge "$ERCFG" stats "$CIRCUIT"
 	snapshot S1
 	check "port counters: no frame with an unknown S-tag or C-tag, bad TPID or malformed" \
-		port_counters_clean
+		port_counters_clean || port_counters_cause
+}
+
+# port_counters_cause: the verdict's words for bad port counters in S1
+# (check ran port_counters_clean in a subshell).
+port_counters_cause()
+{
+	local port v
+
+	for port in eth0 eth1; do
+		v=${S1[port.$port.rx_unknown_ctag]:-0}
+		[ "$v" != 0 ] &&
+			cause "erdev received $v frames on $port with a C-tag that no peering of circuit $CIRCUIT has (rx-unknown-ctag): the MSEE uses a different C-tag"
+		v=${S1[port.$port.rx_unknown_stag]:-0}
+		[ "$v" != 0 ] &&
+			cause "erdev received $v frames on $port with an S-tag that no circuit has (rx-unknown-stag)"
+	done
+	return 0
 }
 
 # port_counters_clean: the port counters of snapshot S1 are all 0.
@@ -572,7 +589,6 @@ port_counters_clean()
 	[ -z "$bad" ] && return 0
 	if [[ $bad == *rx_unknown_ctag* ]]; then
 		echo "${bad}(frames with a C-tag that no peering has: is the C-tag right on the MSEE side?)"
-		cause "erdev received frames with a C-tag that no peering of circuit $CIRCUIT has ($(grep -o '[a-z0-9]* rx_unknown_ctag=[0-9]*' <<<"$bad" | tr '\n' ' ')): the MSEE uses a different C-tag"
 	else
 		echo "$bad"
 	fi
@@ -756,6 +772,8 @@ failover()
 	res=$(bird_log_after edge 'p0: BFD session down' "$t0")
 	if [ -n "$res" ]; then
 		pass "BFD detected the dead primary link after ${res%% *} ms"
+	elif ! session_was_up p0; then
+		fail "BFD detected the dead primary link" "p0 never came up: no session to lose"
 	else
 		fail "BFD detected the dead primary link" "no BFD session-down for p0 in the edge's BIRD log"
 		cause "BFD did not detect the dead primary link: BGP alone waits for its 180 s hold time"
