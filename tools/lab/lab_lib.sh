@@ -250,9 +250,10 @@ max_stall()
 LAB_RETRIES=()
 LAB_TRIES=3
 LAB_STALL_MS=900
-# No new try after this many seconds of the lab: the verdict must come
-# before the test's timeout (ERDEV_TIMEOUT in make check).
+# No new try after this many seconds of the lab (half the test's timeout,
+# ERDEV_TIMEOUT, at most 300 s): the verdict must come before the timeout.
 LAB_RETRY_UNTIL=$(( ${ERDEV_TIMEOUT:-600} / 2 ))
+[ "$LAB_RETRY_UNTIL" -gt 300 ] && LAB_RETRY_UNTIL=300
 
 # stalled T0: why the last attempt from T0 on may not count, or nothing.
 stalled()
