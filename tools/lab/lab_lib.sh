@@ -55,6 +55,19 @@ fail()
 	LAB_FAILED+=("$what${1:+: $1}")
 }
 
+# cause WHY: what most likely made checks fail, in a reader's words; the
+# verdict puts these first. Each one once.
+LAB_CAUSES=()
+cause()
+{
+	local c
+
+	for c in "${LAB_CAUSES[@]}"; do
+		[ "$c" = "$1" ] && return 0
+	done
+	LAB_CAUSES+=("$1")
+}
+
 # check WHAT CMD...: CMD must succeed; its output is shown when it fails.
 check()
 {
@@ -226,37 +239,72 @@ max_stall()
 # Steps that a stalled VM may spoil
 #
 # guarded NAME FUNC [ARGS...]: run FUNC (a step) with its output held back.
-# If a BFD session went down meanwhile that should not have (bfd_flapped
-# T0, defined by the lab), the VM stalled: the attempt's results are set
-# aside, the sessions are given time to settle (settle, defined by the
-# lab), and the step runs once more. The second attempt counts, whatever
-# happens.
+# If a check of the step failed and the VM stood still meanwhile (a BFD
+# session went down that should not have, bfd_flapped T0, defined by the
+# lab; or the stall monitor saw the guest stop for LAB_STALL_MS or more),
+# the attempt's results are set aside, the sessions are given time to
+# settle (settle, defined by the lab), and the step runs again, up to
+# LAB_TRIES times in all. The last attempt counts, whatever happens; if
+# the VM stalled in it too, the lab says so next to its results.
 
 LAB_RETRIES=()
+LAB_TRIES=3
+LAB_STALL_MS=900
+# No new try after this many seconds of the lab (half the test's timeout,
+# ERDEV_TIMEOUT, at most 300 s): the verdict must come before the timeout.
+LAB_RETRY_UNTIL=$(( ${ERDEV_TIMEOUT:-600} / 2 ))
+[ "$LAB_RETRY_UNTIL" -gt 300 ] && LAB_RETRY_UNTIL=300
+
+# stalled T0: why the last attempt from T0 on may not count, or nothing.
+stalled()
+{
+	local ms
+
+	ms=$(max_stall "$1")
+	if bfd_flapped "$1"; then
+		echo "BFD flapped and the VM stood still for up to $ms ms"
+	elif [ "${ms:-0}" -ge $LAB_STALL_MS ]; then
+		echo "the VM stood still for $ms ms"
+	fi
+}
 
 guarded()
 {
-	local name=$1 attempt n0 s0 t0 out=$LAB_TMP/step.out
-	local f0=()
+	local name=$1 attempt n0 s0 t0 why out=$LAB_TMP/step.out
+	local f0=() c0=()
 
 	shift
-	for attempt in 1 2; do
+	for ((attempt = 1; attempt <= LAB_TRIES; attempt++)); do
 		n0=$LAB_N
 		s0=$LAB_STEP
 		f0=("${LAB_FAILED[@]}")
+		c0=("${LAB_CAUSES[@]}")
 		t0=$(now)
 		"$@" >"$out" 2>&1
-		if [ $attempt = 2 ] || ! bfd_flapped "$t0"; then
+		why=
+		[ ${#LAB_FAILED[@]} -gt ${#f0[@]} ] && why=$(stalled "$t0")
+		if [ -z "$why" ]; then
 			cat "$out"
 			return 0
 		fi
-		cp "$out" "$LAB_TMP/void-$LAB_STEP.out"
-		echo "!! BFD flapped during \"$name\" and the VM stood still for up to"
-		echo "!! $(max_stall "$t0") ms meanwhile (a busy host starves the emulated CPUs):"
-		echo "!! that try does not count. Letting the sessions settle, then once more."
+		if [ "$attempt" = "$LAB_TRIES" ] ||
+			[ $(( ${EPOCHREALTIME%.*} - LAB_T0 )) -ge "$LAB_RETRY_UNTIL" ]; then
+			cat "$out"
+			echo "!! \"$name\" failed while $why: the host"
+			echo "!! is too busy for BFD at 300 ms. No more tries (try $attempt of $LAB_TRIES,"
+			echo "!! $(( ${EPOCHREALTIME%.*} - LAB_T0 )) s into the lab): the results above count."
+			LAB_RETRIES+=("$name (stalled in the last try)")
+			return 0
+		fi
+		cp "$out" "$LAB_TMP/void-$LAB_STEP-$attempt.out"
+		echo "!! \"$name\" failed while $why: a busy"
+		echo "!! host starves the emulated CPUs, so that try does not count. Letting the"
+		echo "!! sessions settle, then once more. It said:"
+		grep '^not ok' "$out" | head -n 5 | sed 's/^/!!   /'
 		LAB_N=$n0
 		LAB_STEP=$s0
 		LAB_FAILED=("${f0[@]}")
+		LAB_CAUSES=("${c0[@]}")
 		LAB_RETRIES+=("$name")
 		settle
 	done
