@@ -29,7 +29,9 @@ rc=$?
 [ $rc = 2 ] && exit 2
 [ $rc = 0 ] || die "cannot prepare kernel $name"
 
-kdir=$CACHE/kernels/$kver
+# Resolved: the initramfs binds from it before it chroots, and a symlinked
+# .cache/kernels (shared between worktrees) would not resolve there.
+kdir=$(realpath -m "$CACHE/kernels/$kver")
 run=$CACHE/run/$kver
 rm -rf "$run"
 mkdir -p "$run/logs"
