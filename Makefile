@@ -4,6 +4,8 @@
 #   make                  erdev.ko (against KDIR) and tools/ercfg/ercfg
 #   make deps             install the Debian packages everything needs
 #   make check            all tests over the kernel matrix (KERNELS=...)
+#   make bench            erdev against stacked 8021q and veth, in the 6.12 VM
+#                         (KERNELS=host: on this kernel; Documentation/performance.rst)
 #   make lab              a circuit, BGP, BFD and a failover in a 6.12 VM
 #                         (tools/lab/README.md; LAB_BREAK=ctag|bfd breaks it)
 #   make modules_install  install erdev.ko into /lib/modules/<kver>/extra
@@ -40,7 +42,7 @@ endif
 DKMS_SRC := /usr/src/erdev-$(VERSION)
 MODULE_FILES := Kbuild VERSION dkms.conf erdev include
 
-.PHONY: all module ercfg deps check lab modules_install install \
+.PHONY: all module ercfg deps check bench lab modules_install install \
 	install_kdir_check dkms_install dkms_remove clean distclean help
 
 all: module ercfg
@@ -68,6 +70,9 @@ deps:
 
 check: deps
 	@tools/vm/check.sh
+
+bench: deps
+	@tools/bench/run.sh
 
 lab: deps
 	@tools/lab/run.sh
