@@ -20,6 +20,7 @@
 #                  (default: the largest test timeout + 300 s)
 #   VM_MEM         guest memory (default 2G, 3G on the debug kernel)
 #   VM_APPEND      extra kernel command line
+#   VM_QEMU_ARGS   extra QEMU arguments (e.g. "-icount shift=0,sleep=off")
 #   QEMU_ACCEL     default tcg (KVM hangs on these machines)
 #   QEMU_TCG_THREAD  single or multi (default: single, multi on debug)
 #   DEFAULT_TIMEOUT  per-test timeout without a "# timeout: N" line (300)
@@ -116,7 +117,8 @@ qemu=(qemu-system-x86_64
 	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
 	-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot"
 	-fsdev "local,id=results,path=$run,security_model=none,multidevs=remap"
-	-device "virtio-9p-pci,fsdev=results,mount_tag=results")
+	-device "virtio-9p-pci,fsdev=results,mount_tag=results"
+	${VM_QEMU_ARGS:-})
 
 msg "$name: booting $kver (timeout ${vm_timeout} s, stall ${stall} s, test timeout x$scale)"
 start=$(date +%s)
