@@ -10,7 +10,12 @@
 #             "host": the running kernel, directly, without QEMU (root)
 #   QUICK, RUNS, COUNT, CIRCUITS, MANY, ONLY   see tools/bench/bench.sh
 #   NO_DOC=1  do not touch Documentation/performance.rst
+#   SCRIPT=profile  run tools/bench/profile.sh instead (perf on cpu-clock;
+#             PATHS, SIZE, COUNT, OFFLOADS: see that script); no table
 #   BENCH_VM_TIMEOUT  limit for the VM, seconds (default 4200)
+#   BENCH_ICOUNT  QEMU -icount option for the VM (default "shift=0,sleep=off":
+#             guest time counts instructions, 1 ns each, so that the load
+#             of a shared host does not reach the figures; "" for real time)
 . "$(dirname "$0")/../vm/common.sh"
 
 KERNELS=${KERNELS:-6.12}
@@ -34,7 +39,7 @@ conditions() {
 	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD 2>/dev/null || echo '+changes')"
 	echo "host: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 	if [ "$where" = vm ]; then
-		echo "VM: $(qemu-system-x86_64 --version | head -n 1 | sed 's/ (.*//'), TCG single-threaded, 2 vCPUs, 2 GiB (tools/vm/run-vm.sh)"
+		echo "VM: $(qemu-system-x86_64 --version | head -n 1 | sed 's/ (.*//'), TCG single-threaded, 2 vCPUs, 2 GiB (tools/vm/run-vm.sh)${icount:+, -icount $icount (guest time counts instructions)}"
 	else
 		echo "no VM: the running kernel (KERNELS=host)"
 	fi
@@ -48,7 +53,7 @@ for k in $KERNELS; do
 		kver=$(uname -r)
 		build "/lib/modules/$kver/build" "$CACHE/build/host-$kver"
 		ERDEV_KO=$CACHE/build/host-$kver/erdev.ko ERCFG=$ERDEV_ROOT/tools/ercfg/ercfg \
-			tools/bench/bench.sh >"$out"
+			"tools/bench/${SCRIPT:-bench}.sh" >"$out"
 		r=$?
 		where=host
 	else
@@ -57,19 +62,25 @@ for k in $KERNELS; do
 		build "$(kernel_kdir "$kver")" "$CACHE/build/bench-$kver"
 		run=$CACHE/run/bench-$kver
 		mkdir -p "$CACHE/run"
+		icount=${BENCH_ICOUNT-shift=0,sleep=off}
 		ERDEV_KO=$CACHE/build/bench-$kver/erdev.ko VM_RUN_DIR=$run \
-			TESTS_DIR=tools/bench TESTS=bench VM_TIMEOUT=${BENCH_VM_TIMEOUT:-4200} \
-			GUEST_ENV="QUICK RUNS COUNT CIRCUITS MANY ONLY" \
+			VM_QEMU_ARGS="${icount:+-icount $icount}" \
+			TESTS_DIR=tools/bench TESTS=${SCRIPT:-bench} VM_TIMEOUT=${BENCH_VM_TIMEOUT:-4200} \
+			GUEST_ENV="QUICK RUNS COUNT CIRCUITS MANY ONLY PATHS SIZE OFFLOADS" \
 			tools/vm/run-vm.sh "$k" >"$run.ktap"
 		r=$?
-		sed -n '/^=== erdev bench/,/^=== end/p' "$run"/logs/*-bench.log >"$out" 2>/dev/null
+		if [ "${SCRIPT:-bench}" = bench ]; then
+			sed -n '/^=== erdev bench/,/^=== end/p' "$run"/logs/*-bench.log >"$out" 2>/dev/null
+		else
+			cat "$run"/logs/*.log >"$out" 2>/dev/null
+		fi
 		[ $r = 0 ] || { msg "kernel $k: the VM run failed, see $run.ktap and $run/logs/"; cat "$run.ktap" >&2; }
 		where=vm
 	fi
 	[ $r = 0 ] || rc=1
 	cat "$out"
 	conditions "$where"
-	if [ $r = 0 ] && [ -z "${QUICK:-}" ] && [ -z "${ONLY:-}" ] && [ -z "${NO_DOC:-}" ] && [ -s "$out" ]; then
+	if [ $r = 0 ] && [ "${SCRIPT:-bench}" = bench ] && [ -z "${QUICK:-}" ] && [ -z "${ONLY:-}" ] && [ -z "${NO_DOC:-}" ] && [ -s "$out" ]; then
 		{
 			echo "::"
 			echo
