@@ -10,8 +10,6 @@
 #             "host": the running kernel, directly, without QEMU (root)
 #   QUICK, RUNS, COUNT, CIRCUITS, MANY, ONLY   see tools/bench/bench.sh
 #   NO_DOC=1  do not touch Documentation/performance.rst
-#   SCRIPT=profile  run tools/bench/profile.sh instead (perf on cpu-clock;
-#             PATHS, SIZE, COUNT, OFFLOADS: see that script); no table
 #   BENCH_VM_TIMEOUT  limit for the VM, seconds (default 4200)
 #   BENCH_ICOUNT  QEMU -icount option for the VM (default "shift=0,sleep=off":
 #             guest time counts instructions, 1 ns each, so that the load
@@ -53,7 +51,7 @@ for k in $KERNELS; do
 		kver=$(uname -r)
 		build "/lib/modules/$kver/build" "$CACHE/build/host-$kver"
 		ERDEV_KO=$CACHE/build/host-$kver/erdev.ko ERCFG=$ERDEV_ROOT/tools/ercfg/ercfg \
-			"tools/bench/${SCRIPT:-bench}.sh" >"$out"
+			tools/bench/bench.sh >"$out"
 		r=$?
 		where=host
 	else
@@ -65,22 +63,18 @@ for k in $KERNELS; do
 		icount=${BENCH_ICOUNT-shift=0,sleep=off}
 		ERDEV_KO=$CACHE/build/bench-$kver/erdev.ko VM_RUN_DIR=$run \
 			VM_QEMU_ARGS="${icount:+-icount $icount}" \
-			TESTS_DIR=tools/bench TESTS=${SCRIPT:-bench} VM_TIMEOUT=${BENCH_VM_TIMEOUT:-4200} \
-			GUEST_ENV="QUICK RUNS COUNT CIRCUITS MANY ONLY PATHS SIZE OFFLOADS" \
+			TESTS_DIR=tools/bench TESTS=bench VM_TIMEOUT=${BENCH_VM_TIMEOUT:-4200} \
+			GUEST_ENV="QUICK RUNS COUNT CIRCUITS MANY ONLY" \
 			tools/vm/run-vm.sh "$k" >"$run.ktap"
 		r=$?
-		if [ "${SCRIPT:-bench}" = bench ]; then
-			sed -n '/^=== erdev bench/,/^=== end/p' "$run"/logs/*-bench.log >"$out" 2>/dev/null
-		else
-			cat "$run"/logs/*.log >"$out" 2>/dev/null
-		fi
+		sed -n '/^=== erdev bench/,/^=== end/p' "$run"/logs/*-bench.log >"$out" 2>/dev/null
 		[ $r = 0 ] || { msg "kernel $k: the VM run failed, see $run.ktap and $run/logs/"; cat "$run.ktap" >&2; }
 		where=vm
 	fi
 	[ $r = 0 ] || rc=1
 	cat "$out"
 	conditions "$where"
-	if [ $r = 0 ] && [ "${SCRIPT:-bench}" = bench ] && [ -z "${QUICK:-}" ] && [ -z "${ONLY:-}" ] && [ -z "${NO_DOC:-}" ] && [ -s "$out" ]; then
+	if [ $r = 0 ] && [ -z "${QUICK:-}" ] && [ -z "${ONLY:-}" ] && [ -z "${NO_DOC:-}" ] && [ -s "$out" ]; then
 		{
 			echo "::"
 			echo
