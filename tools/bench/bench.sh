@@ -32,6 +32,7 @@
 #   ERCFG       ercfg binary (default: tools/ercfg/ercfg of this tree)
 #   BENCH_TSV   also write the figures here
 #   --list      print the row names this configuration produces, and exit
+#   --table LOG print the table of the figures in LOG (the stderr of a run)
 # timeout: 3600
 set -u
 
@@ -108,6 +109,105 @@ rows() {
 ercfg_has_apply() {
 	"$ERCFG" --help 2>&1 | grep -q '^ercfg apply'
 }
+
+stats() {	# "median min max" of the numbers in $1
+	tr ' ' '\n' <<<"$1" | grep . | sort -n |
+		awk '{ v[NR] = $1 } END { if (!NR) exit 1;
+			m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+			printf "%d %d %d\n", m, v[1], v[NR] }'
+}
+unit() {
+	case $1 in
+	tx-* | rx-*) echo pps ;;
+	create-* | delete-*) echo ms ;;
+	mem-*) echo bytes ;;
+	esac
+}
+# Targets: "row/anchor op value" (ratio of medians; for times lower is better).
+declare -A TARGET=(
+	[tx-erdev/veth]=">= 0.90" [tx-erdev/vlan]=">= 1.25"
+	[rx-erdev/veth]=">= 0.90" [rx-erdev/vlan]=">= 1.15"
+	[rx-many/rx-one]=">= 0.95" [create-ercfg/create-vlan]="<= 1.00"
+	[create-apply/create-vlan]="<= 1.00" [mem-erdev/mem-vlan]="<= 1.00"
+)
+target_of() {	# ROW ANCHOR
+	local k
+	case $1 in
+	tx-*-erdev | rx-*-erdev) k="${1%%-*}-erdev/${2##*-}" ;;
+	*) k="$1/$2" ;;
+	esac
+	echo "${TARGET[$k]:-}"
+}
+
+fmt() {	# NUMBER UNIT
+	case $2 in
+	pps) awk -v v="$1" 'BEGIN { printf "%.1fk", v / 1000 }' ;;
+	ms) awk -v v="$1" 'BEGIN { printf "%.2fs", v / 1000 }' ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# print_table: the table of FIG, with the header about this machine.
+print_table() {
+	local rc=0 grp id anchor title u med min max amed ratio tgt ok
+	echo "=== erdev bench"
+	if [ -n "${TABLE_FROM:-}" ]; then
+		echo "figures from $TABLE_FROM (sizes below: this shell's defaults)"
+	else
+		echo "kernel: $(uname -r); erdev $(cat /sys/module/erdev/version 2>/dev/null || echo '?')"
+		echo "cpu: $(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); memory $(awk '/^MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo)"
+	fi
+	echo "runs per figure: $RUNS (median [min..max]); $COUNT packets per pktgen run; $CIRCUITS circuits; $MANY interfaces; ${QUICK:+QUICK; }took ${secs} s"
+	echo
+	printf '%-58s %10s %10s %10s %7s  %s\n' "row" "median" "min" "max" "ratio" "target"
+	while read -r grp id anchor title; do
+		u=$(unit "$id")
+		if ! read -r med min max < <(stats "${FIG[$id]:-}"); then
+			printf '%-58s %10s\n' "$title" "NO FIGURE"
+			rc=1
+			continue
+		fi
+		ratio=- tgt= ok=
+		if [ "$anchor" = - ]; then
+			ratio=1.00
+		elif read -r amed _ < <(stats "${FIG[$anchor]:-}") && [ "$amed" -gt 0 ]; then
+			ratio=$(awk -v a="$med" -v b="$amed" 'BEGIN { printf "%.2f", a / b }')
+			tgt=$(target_of "$id" "$anchor")
+			if [ -n "$tgt" ]; then
+				if awk -v r="$ratio" -v op="${tgt% *}" -v t="${tgt#* }" \
+					'BEGIN { exit !((op == ">=") ? r >= t : r <= t) }'; then
+					ok="$tgt met"
+				else
+					ok="$tgt MISSED"
+				fi
+			fi
+		fi
+		if [[ $title == *" / "* ]]; then
+			printf '%-58s %10s %10s %10s %7s  %s\n' "$title" "" "" "" "$ratio" "$ok"
+		else
+			printf '%-58s %10s %10s %10s %7s  %s\n' "$title" "$(fmt "$med" "$u")" \
+				"$(fmt "$min" "$u")" "$(fmt "$max" "$u")" "$ratio" "$ok"
+		fi
+		[ -n "${BENCH_TSV:-}" ] &&
+			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$u" "$med" "$min" "$max" "$anchor" "$ratio" >>"$BENCH_TSV"
+		: "$grp"
+	done < <(rows)
+	echo "=== end"
+	return $rc
+}
+
+declare -A FIG
+
+# --table LOG: the table of the "bench: ROW FIGURE" lines of a run's log
+# (stderr), e.g. of a run that did not finish.
+if [ "${1:-}" = --table ]; then
+	while read -r tag id v; do
+		[ "$tag" = bench: ] && [[ $v =~ ^-?[0-9]+$ ]] && FIG[$id]="${FIG[$id]:-} $v"
+	done <"${2:?usage: bench.sh --table LOG}"
+	TABLE_FROM=$2 secs=?
+	print_table
+	exit
+fi
 
 if [ "${1:-}" = --list ]; then
 	rows | awk '{ print $2 (($3 == "-") ? "" : "/" $3) }'
@@ -209,7 +309,6 @@ PG
 rx_packets() { A cat "/sys/class/net/$1/statistics/rx_packets"; }
 
 # One figure per run, kept in FIG[row] as a space-separated list.
-declare -A FIG
 
 # measure_tx PATH SIZE: pps pktgen reached on the edge device.
 measure_tx() {
@@ -389,82 +488,4 @@ want scale && scale_rx
 { want scale || want mem; } && scale_create
 secs=$(($(date +%s) - start))
 
-stats() {	# "median min max" of the numbers in $1
-	tr ' ' '\n' <<<"$1" | grep . | sort -n |
-		awk '{ v[NR] = $1 } END { if (!NR) exit 1;
-			m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-			printf "%d %d %d\n", m, v[1], v[NR] }'
-}
-unit() {
-	case $1 in
-	tx-* | rx-*) echo pps ;;
-	create-* | delete-*) echo ms ;;
-	mem-*) echo bytes ;;
-	esac
-}
-# Targets: "row/anchor op value" (ratio of medians; for times lower is better).
-declare -A TARGET=(
-	[tx-erdev/veth]=">= 0.90" [tx-erdev/vlan]=">= 1.25"
-	[rx-erdev/veth]=">= 0.90" [rx-erdev/vlan]=">= 1.15"
-	[rx-many/rx-one]=">= 0.95" [create-ercfg/create-vlan]="<= 1.00"
-	[create-apply/create-vlan]="<= 1.00" [mem-erdev/mem-vlan]="<= 1.00"
-)
-target_of() {	# ROW ANCHOR
-	local k
-	case $1 in
-	tx-*-erdev | rx-*-erdev) k="${1%%-*}-erdev/${2##*-}" ;;
-	*) k="$1/$2" ;;
-	esac
-	echo "${TARGET[$k]:-}"
-}
-
-fmt() {	# NUMBER UNIT
-	case $2 in
-	pps) awk -v v="$1" 'BEGIN { printf "%.1fk", v / 1000 }' ;;
-	ms) awk -v v="$1" 'BEGIN { printf "%.2fs", v / 1000 }' ;;
-	*) echo "$1" ;;
-	esac
-}
-
-echo "=== erdev bench"
-echo "kernel: $(uname -r); erdev $(cat /sys/module/erdev/version 2>/dev/null || echo '?')"
-echo "cpu: $(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); memory $(awk '/^MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo)"
-echo "runs per figure: $RUNS (median [min..max]); $COUNT packets per pktgen run; $CIRCUITS circuits; $MANY interfaces; ${QUICK:+QUICK; }took ${secs} s"
-echo
-printf '%-58s %10s %10s %10s %7s  %s\n' "row" "median" "min" "max" "ratio" "target"
-rc=0
-last_title=
-while read -r grp id anchor title; do
-	u=$(unit "$id")
-	if ! read -r med min max < <(stats "${FIG[$id]:-}"); then
-		printf '%-58s %10s\n' "$title" "NO FIGURE"
-		rc=1
-		continue
-	fi
-	ratio=- tgt= ok=
-	if [ "$anchor" = - ]; then
-		ratio=1.00
-	elif read -r amed _ < <(stats "${FIG[$anchor]:-}") && [ "$amed" -gt 0 ]; then
-		ratio=$(awk -v a="$med" -v b="$amed" 'BEGIN { printf "%.2f", a / b }')
-		tgt=$(target_of "$id" "$anchor")
-		if [ -n "$tgt" ]; then
-			if awk -v r="$ratio" -v op="${tgt% *}" -v t="${tgt#* }" \
-				'BEGIN { exit !((op == ">=") ? r >= t : r <= t) }'; then
-				ok="$tgt met"
-			else
-				ok="$tgt MISSED"
-			fi
-		fi
-	fi
-	if [[ $title == *" / "* ]]; then
-		printf '%-58s %10s %10s %10s %7s  %s\n' "$title" "" "" "" "$ratio" "$ok"
-	else
-		printf '%-58s %10s %10s %10s %7s  %s\n' "$title" "$(fmt "$med" "$u")" \
-			"$(fmt "$min" "$u")" "$(fmt "$max" "$u")" "$ratio" "$ok"
-	fi
-	[ -n "${BENCH_TSV:-}" ] &&
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$u" "$med" "$min" "$max" "$anchor" "$ratio" >>"$BENCH_TSV"
-	: "$grp" "$last_title"
-done < <(rows)
-echo "=== end"
-exit $rc
+print_table
