@@ -167,7 +167,7 @@ print_table() {
 			rc=1
 			continue
 		fi
-		ratio=- tgt= ok=
+		ratio=- tgt='' ok=''
 		if [ "$anchor" = - ]; then
 			ratio=1.00
 		elif read -r amed _ < <(stats "${FIG[$anchor]:-}") && [ "$amed" -gt 0 ]; then
@@ -204,7 +204,7 @@ if [ "${1:-}" = --table ]; then
 	while read -r tag id v; do
 		[ "$tag" = bench: ] && [[ $v =~ ^-?[0-9]+$ ]] && FIG[$id]="${FIG[$id]:-} $v"
 	done <"${2:?usage: bench.sh --table LOG}"
-	TABLE_FROM=$2 secs=?
+	TABLE_FROM=$2 secs='?'
 	print_table
 	exit
 fi
@@ -265,7 +265,6 @@ A ip link set bx.p0 up
 # The edge device and the device that counts, per path.
 declare -A TXDEV=([veth]=a0 [vlan]=q$V_S.$V_C [erdev]=bx.p0 [many]=m0.p0)
 declare -A FARDEV=([veth]=b0 [vlan]=b1 [erdev]=b2 [many]=b3)
-declare -A EDGE=([veth]=a0 [vlan]=a1 [erdev]=a2 [many]=a3)
 declare -A TAGS=([veth]="" [vlan]="$V_C $V_S" [erdev]="$E_C $E_S" [many]="$M_C $M_S")
 
 offloads() {
@@ -347,7 +346,6 @@ settle() {
 	sleep "$([ -n "$QUICK" ] && echo 0.2 || echo 1)"
 }
 
-SP=	# sizes/paths per group, interleaved within each run
 packet_group() {
 	local dir=$1 r sz off p v
 	for r in $(seq "$RUNS"); do
