@@ -5,6 +5,8 @@
 #                         tools/iproute2/link_erdev.so (ip -d link support)
 #   make deps             install the Debian packages everything needs
 #   make check            all tests over the kernel matrix (KERNELS=...)
+#   make bench            erdev against stacked 8021q and veth, in the 6.12 VM
+#                         (KERNELS=host: on this kernel; Documentation/performance.rst)
 #   make lab              a circuit, BGP, BFD and a failover in a 6.12 VM
 #                         (tools/lab/README.md; LAB_BREAK=ctag|bfd breaks it)
 #   make modules_install  install erdev.ko into /lib/modules/<kver>/extra
@@ -61,8 +63,9 @@ DKMS_SRC := /usr/src/erdev-$(VERSION)
 # build products.
 MODULE_SOURCES = Kbuild VERSION $(sort $(shell find erdev include -name '*.[ch]'))
 
-.PHONY: all module ercfg iproute2 deps check lab modules_install install uninstall \
-	install_kdir_check dkms_tree dkms_install dkms_remove clean distclean help
+.PHONY: all module ercfg iproute2 deps check bench lab modules_install install \
+	uninstall install_kdir_check dkms_tree dkms_install dkms_remove clean \
+	distclean help
 
 all: module ercfg iproute2
 
@@ -94,6 +97,9 @@ deps:
 
 check: deps
 	@tools/vm/check.sh
+
+bench: deps
+	@tools/bench/run.sh
 
 lab: deps
 	@tools/lab/run.sh

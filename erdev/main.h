@@ -32,7 +32,12 @@
 
 #define ERDEV_LINKS		2	/* primary, secondary */
 #define ERDEV_PEERINGS		2	/* private, microsoft */
-#define ERDEV_HASH_BITS		10
+/*
+ * 4,096 buckets: one per possible C-tag of a Dot1Q NIC, and about one
+ * interface per bucket on a QinQ NIC carrying 2,000 circuits, so the
+ * receive lookup does not grow with the number of circuits.
+ */
+#define ERDEV_HASH_BITS		12
 
 struct erdev_circuit;
 

@@ -6,6 +6,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
+#include <linux/mm.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
@@ -60,7 +61,8 @@ struct erdev_port *erdev_port_create(struct net_device *lower,
 	int err;
 
 	ASSERT_RTNL();
-	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	/* 32 KiB of hash buckets: no need for physically contiguous pages. */
+	port = kvzalloc(sizeof(*port), GFP_KERNEL);
 	if (!port)
 		return ERR_PTR(-ENOMEM);
 
@@ -86,7 +88,7 @@ struct erdev_port *erdev_port_create(struct net_device *lower,
 free_stats:
 	free_percpu(port->stats);
 free_port:
-	kfree(port);
+	kvfree(port);
 	return ERR_PTR(err);
 }
 
@@ -101,7 +103,7 @@ void erdev_port_destroy(struct erdev_port *port)
 	netdev_rx_handler_unregister(lower);
 	netdev_put(lower, &port->dev_tracker);
 	free_percpu(port->stats);
-	kfree(port);
+	kvfree(port);
 }
 
 void erdev_port_read_stats(const struct erdev_port *port,

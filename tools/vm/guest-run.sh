@@ -4,9 +4,10 @@
 #
 #   guest-run.sh RESULTS_DIR
 #
-# Runs every selftests/*.sh (not lib.sh, not *_lib.sh) with its own timeout,
-# loading erdev before each, then "rmmod erdev", then (debug kernel) a
-# kmemleak scan, and saves the kernel log. It writes, in RESULTS_DIR:
+# Runs every selftests/*.sh (or $TESTS_DIR/*.sh; not lib.sh, not *_lib.sh)
+# with its own timeout, loading erdev before each, then "rmmod erdev", then
+# (debug kernel) a kmemleak scan, and saves the kernel log. It writes, in
+# RESULTS_DIR:
 #   results      one line per test: STATUS<TAB>NAME<TAB>LOG<TAB>COMMENT
 #                (STATUS is pass, fail or skip; LOG is a file name or "-")
 #   progress     one human line per finished test (the host streams it)
@@ -119,7 +120,8 @@ erdev_loaded() { grep -q '^erdev ' /proc/modules; }
 scale=${TIMEOUT_SCALE:-1}
 default_timeout=${DEFAULT_TIMEOUT:-300}
 
-cd "$REPO/selftests" || exit 1
+tests_dir=${TESTS_DIR:-selftests}
+cd "$REPO/$tests_dir" || exit 1
 tests=()
 for t in *.sh; do
 	[ -f "$t" ] || continue
@@ -140,7 +142,7 @@ done
 n=0
 for t in "${tests[@]}"; do
 	n=$((n + 1))
-	name="selftests/$t"
+	name="$tests_dir/$t"
 	log="$(printf '%02d' "$n")-${t%.sh}.log"
 	tmo=$(sed -n 's/^# *timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
 	tmo=$(((${tmo:-$default_timeout}) * scale))

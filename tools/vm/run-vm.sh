@@ -9,12 +9,18 @@
 #   ERDEV_KO       module to test (default $CACHE/build/<kver>/erdev.ko)
 #   ERCFG          ercfg binary (default tools/ercfg/ercfg)
 #   TESTS          only these selftests (names or globs, e.g. "module_load")
+#   TESTS_DIR      run the scripts of this folder of the repo instead of
+#                  selftests/ (tools/bench uses it; same contract)
+#   VM_RUN_DIR     results folder (default $CACHE/run/<kver>)
+#   GUEST_ENV      names of host variables to export to the tests
+#                  (e.g. "QUICK RUNS"; unset ones are left out)
 #   VM_TIMEOUT     hard limit for the whole VM, seconds (default 1800, 4500
 #                  on the debug kernel)
 #   VM_STALL       kill the VM after this long without a finished test
 #                  (default: the largest test timeout + 300 s)
 #   VM_MEM         guest memory (default 2G, 3G on the debug kernel)
 #   VM_APPEND      extra kernel command line
+#   VM_QEMU_ARGS   extra QEMU arguments (e.g. "-icount shift=0,sleep=off")
 #   QEMU_ACCEL     default tcg (KVM hangs on these machines)
 #   QEMU_TCG_THREAD  single or multi (default: single, multi on debug)
 #   DEFAULT_TIMEOUT  per-test timeout without a "# timeout: N" line (300)
@@ -29,10 +35,11 @@ rc=$?
 [ $rc = 2 ] && exit 2
 [ $rc = 0 ] || die "cannot prepare kernel $name"
 
-# Resolved: the guest cannot follow a symlink to an absolute host path (a
-# .cache/kernels shared with another clone).
+# Resolved: the initramfs binds from it before it chroots, and a symlinked
+# .cache/kernels (shared between worktrees) would not resolve there.
 kdir=$(realpath -m "$CACHE/kernels/$kver")
-run=$CACHE/run/$kver
+run=${VM_RUN_DIR:-$CACHE/run/$kver}
+tests_dir=${TESTS_DIR:-selftests}
 rm -rf "$run"
 mkdir -p "$run/logs"
 : >"$run/results"
@@ -48,7 +55,7 @@ ercfg=$(realpath -m "${ERCFG:-$ERDEV_ROOT/tools/ercfg/ercfg}")
 
 # Longest single test, to tell a stalled VM from a slow test.
 maxt=$default_timeout
-for t in "$ERDEV_ROOT"/selftests/*.sh; do
+for t in "$ERDEV_ROOT/$tests_dir"/*.sh; do
 	[ -f "$t" ] || continue
 	v=$(sed -n 's/^# *timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
 	[ -n "$v" ] && [ "$v" -gt "$maxt" ] && maxt=$v
@@ -72,8 +79,15 @@ ERDEV_DEBUG_KERNEL=$debug
 TIMEOUT_SCALE=$scale
 DEFAULT_TIMEOUT=$default_timeout
 TESTS='${TESTS:-}'
+TESTS_DIR='$tests_dir'
 KEEP_PATHS='$(echo $keep)'
 EOF
+for v in ${GUEST_ENV:-}; do
+	[[ $v =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "GUEST_ENV: bad name '$v'"
+	[ -n "${!v+x}" ] || continue
+	case "${!v}" in *\'*) die "GUEST_ENV: $v has a quote" ;; esac
+	echo "export $v='${!v}'" >>"$run/env"
+done
 
 # TCG threading. Stock kernels: single-threaded by default. With
 # multi-threaded TCG a 6.12 guest once hit "Oops: int3" in
@@ -103,7 +117,8 @@ qemu=(qemu-system-x86_64
 	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
 	-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot"
 	-fsdev "local,id=results,path=$run,security_model=none,multidevs=remap"
-	-device "virtio-9p-pci,fsdev=results,mount_tag=results")
+	-device "virtio-9p-pci,fsdev=results,mount_tag=results"
+	${VM_QEMU_ARGS:-})
 
 # boot: one boot of the VM, streaming its progress, within the limits.
 boot()

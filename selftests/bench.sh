@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The benchmark (tools/bench/bench.sh, `make bench`) still runs: with QUICK=1
+# (a few thousand packets per row, 10 circuits, 40 interfaces) every row it
+# lists must come out with a figure. No figure is compared with anything.
+# kernels: 6.12
+# timeout: 900
+cd "$(dirname "$0")" || exit 1
+source ./lib.sh
+source ./erdev_lib.sh
+
+BENCH=$ERDEV_SELFTESTS/../tools/bench/bench.sh
+
+ktap_print_header
+erdev_require ethtool
+require_module pktgen
+mapfile -t ROWS < <(QUICK=1 "$BENCH" --list)
+ktap_set_plan $((${#ROWS[@]} + 2))
+
+erdev_tmpdir || exit "$KSFT_FAIL"
+tsv=$ERDEV_TMP/bench.tsv
+out=$ERDEV_TMP/bench.out
+QUICK=1 BENCH_TSV=$tsv "$BENCH" >"$out" 2>&1
+rc=$?
+sed 's/^/# /' "$out"
+check_eq "bench.sh exits 0" 0 "$rc"
+check_eq "the table is printed" 2 "$(grep -cE '^=== (erdev bench|end)$' "$out")"
+
+# ROW or ROW/ANCHOR: a positive median, and a ratio when there is an anchor.
+for r in "${ROWS[@]}"; do
+	id=${r%%/*} anchor=-
+	[[ $r == */* ]] && anchor=${r#*/}
+	line=$(awk -F'\t' -v id="$id" -v a="$anchor" '$1 == id && $6 == a' "$tsv" 2>/dev/null | head -n 1)
+	IFS=$'\t' read -r _ unit med min max _ ratio <<<"$line"
+	if [[ ${med:-} =~ ^[0-9]+$ ]] && [ "$med" -gt 0 ] && [ "$min" -le "$med" ] &&
+		[ "$med" -le "$max" ] && [[ ${ratio:-} =~ ^[0-9]+\.[0-9]+$ ]]; then
+		ktap_test_pass "$r: $med $unit (ratio $ratio)"
+	else
+		ktap_test_fail "$r: no figure (${line:-no line})"
+	fi
+done
+ktap_finished
