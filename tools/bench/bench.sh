@@ -98,6 +98,9 @@ rows() {
 		echo "scale delete-vlan - delete $((CIRCUITS * 4)) 8021q devices (ip -batch)"
 		echo "scale delete-ercfg delete-vlan delete $((CIRCUITS * 2)) peerings (ercfg)"
 		echo "scale delete-genl delete-vlan delete $((CIRCUITS * 2)) peerings (one netlink socket)"
+		if ercfg_has_apply; then
+			echo "scale delete-apply delete-vlan delete $((CIRCUITS * 2)) peerings (ercfg apply)"
+		fi
 	fi
 	if want mem; then
 		echo "mem mem-vlan - kernel memory per 8021q device"
@@ -473,10 +476,30 @@ scale_create() {
 	A ip link del d2
 }
 
-# `ercfg apply`: to be written when the operations issue lands (its input
-# format is not settled yet). Until then, the row is reported as missing.
+# `ercfg apply`: the same peerings as one configuration file, applied in
+# one process. The file keeps what is already there ("ercfg dump"), so
+# applying the dump again afterwards deletes exactly the new circuits.
 scale_apply() {
-	:
+	local n=$CIRCUITS base=${TMPDIR:-/tmp}/bench-base.conf conf=${TMPDIR:-/tmp}/bench-apply.conf
+
+	A "$ERCFG" dump >"$base" || die "ercfg dump"
+	{
+		cat "$base"
+		for i in $(seq 1 "$n"); do
+			echo "circuit a$i stag $i primary d2"
+			echo "peering a$i private ctag 7"
+			echo "peering a$i microsoft ctag 8"
+		done
+	} >"$conf"
+	settle
+	t0=$(now_ms)
+	A "$ERCFG" apply "$conf" >/dev/null || die "ercfg apply create"
+	t1=$(now_ms)
+	add_fig create-apply $((t1 - t0))
+	t0=$(now_ms)
+	A "$ERCFG" apply "$base" >/dev/null || die "ercfg apply delete"
+	t1=$(now_ms)
+	add_fig delete-apply $((t1 - t0))
 }
 
 start=$(date +%s)
