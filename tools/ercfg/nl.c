@@ -204,13 +204,15 @@ int nl_ask(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
 	return ret;
 }
 
-static struct nlmsghdr *genl_msg(struct nl *nl, uint16_t type, uint8_t cmd,
-				 uint8_t version, uint16_t flags)
+/*
+ * A request header in the zeroed buffer (libmnl leaves attribute padding
+ * as it was), acked unless it is a dump.
+ */
+static struct nlmsghdr *nl_put_header(struct nl *nl, uint16_t type,
+				      uint16_t flags)
 {
 	struct nlmsghdr *nlh;
-	struct genlmsghdr *genl;
 
-	/* libmnl leaves attribute padding as it was: start from zeroes. */
 	memset(nl->buf, 0, NL_BUFSIZ);
 	nlh = mnl_nlmsg_put_header(nl->buf);
 	nlh->nlmsg_type = type;
@@ -218,6 +220,15 @@ static struct nlmsghdr *genl_msg(struct nl *nl, uint16_t type, uint8_t cmd,
 	if ((flags & NLM_F_DUMP) != NLM_F_DUMP)
 		nlh->nlmsg_flags |= NLM_F_ACK;
 	nlh->nlmsg_seq = ++nl->seq;
+	return nlh;
+}
+
+static struct nlmsghdr *genl_msg(struct nl *nl, uint16_t type, uint8_t cmd,
+				 uint8_t version, uint16_t flags)
+{
+	struct nlmsghdr *nlh = nl_put_header(nl, type, flags);
+	struct genlmsghdr *genl;
+
 	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
 	genl->cmd = cmd;
 	genl->version = version;
@@ -228,15 +239,8 @@ static struct nlmsghdr *genl_msg(struct nl *nl, uint16_t type, uint8_t cmd,
 struct nlmsghdr *nl_route_msg(struct nl *nl, uint16_t type, uint16_t flags,
 			      void **hdr, size_t hdrlen)
 {
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh = nl_put_header(nl, type, flags);
 
-	memset(nl->buf, 0, NL_BUFSIZ);
-	nlh = mnl_nlmsg_put_header(nl->buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	if ((flags & NLM_F_DUMP) != NLM_F_DUMP)
-		nlh->nlmsg_flags |= NLM_F_ACK;
-	nlh->nlmsg_seq = ++nl->seq;
 	*hdr = mnl_nlmsg_put_extra_header(nlh, hdrlen);
 	return nlh;
 }
