@@ -10,11 +10,19 @@
 # Every packet row uses the kernel's pktgen as the traffic source:
 #   TX   pktgen sends on the edge device (erdev interface, the inner device
 #        of a stacked 8021q QinQ pair, or the veth itself) to the far side;
+#        and, for reference, on a macvlan: a stacked device that adds no
+#        tag, so the cost of the lower device's dev_queue_xmit() alone;
 #   RX   pktgen on the far side sends frames with the C-tag and then the
 #        S-tag (TPID 0x8100 both), or untagged ones for the raw veth; the
 #        figure is what the erdev interface, the stacked vlan device or the
-#        veth counted, per second of the pktgen run;
+#        veth counted, per second of the pktgen run; and, for reference,
+#        the pps of QinQ frames to a veth with no device on it (what the
+#        core's own untagging costs before any rx_handler runs);
 # for 64 and 1500 byte frames, with the veths' VLAN offloads on and off.
+# pktgen is told not to keep a reference to the skbs it sends ("flag
+# !SHARED", 6.10 and later): a NIC never hands the stack a shared skb, and
+# a shared one makes the core's skb_vlan_untag() clone and copy every
+# tagged frame, a cost of the benchmark, not of the path measured.
 # Scale rows: create and delete 1,000 peerings (500 circuits x 2) with
 # ercfg against 2,000 8021q devices (1,000 QinQ pairs) with ip -batch;
 # RX with 1 against 4,000 interfaces on a NIC; slab and per-CPU memory per
@@ -73,6 +81,7 @@ rows() {
 				echo "tx tx-$sz-$off-vlan tx-$sz-$off-veth TX ${sz}B offloads $off: stacked 8021q QinQ"
 				echo "tx tx-$sz-$off-erdev tx-$sz-$off-veth TX ${sz}B offloads $off: erdev"
 				echo "tx tx-$sz-$off-erdev tx-$sz-$off-vlan TX ${sz}B offloads $off: erdev / stacked 8021q"
+				echo "tx tx-$sz-$off-macvlan tx-$sz-$off-veth TX ${sz}B offloads $off: reference: macvlan, no tag"
 			done
 		done
 	fi
@@ -83,6 +92,7 @@ rows() {
 				echo "rx rx-$sz-$off-vlan rx-$sz-$off-veth RX ${sz}B offloads $off: QinQ to stacked 8021q"
 				echo "rx rx-$sz-$off-erdev rx-$sz-$off-veth RX ${sz}B offloads $off: QinQ to erdev"
 				echo "rx rx-$sz-$off-erdev rx-$sz-$off-vlan RX ${sz}B offloads $off: erdev / stacked 8021q"
+				echo "rx rx-$sz-$off-bare rx-$sz-$off-veth RX ${sz}B offloads $off: reference: QinQ to a bare veth"
 			done
 		done
 	fi
@@ -160,6 +170,7 @@ print_table() {
 		echo "kernel: $(uname -r); erdev $(cat /sys/module/erdev/version 2>/dev/null || echo '?')"
 		echo "cpu: $(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); memory $(awk '/^MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo)"
 	fi
+	echo "pktgen skbs: ${PG_SHARED:-?}"
 	echo "runs per figure: $RUNS (median [min..max]); $COUNT packets per pktgen run; $CIRCUITS circuits; $MANY interfaces; ${QUICK:+QUICK; }took ${secs} s"
 	echo
 	printf '%-58s %10s %10s %10s %7s  %s\n' "row" "median" "min" "max" "ratio" "target"
@@ -226,6 +237,7 @@ modprobe pktgen || die "no pktgen module"
 modprobe 8021q || die "no 8021q module"
 modprobe veth || die "no veth module"
 modprobe dummy numdummies=0 || die "no dummy module"
+modprobe macvlan || die "no macvlan module"
 if ! grep -q '^erdev ' /proc/modules; then
 	[ -n "${ERDEV_KO:-}" ] || die "erdev is not loaded and ERDEV_KO is not set"
 	insmod "$ERDEV_KO" || die "cannot load $ERDEV_KO"
@@ -251,8 +263,10 @@ ip -n "$NA" link set lo up
 ip -n "$NB" link set lo up
 
 # veth pairs aN (edge) - bN (far side): 0 raw, 1 stacked 8021q, 2 erdev,
-# 3 erdev with MANY interfaces.
-for i in 0 1 2 3; do
+# 3 erdev with MANY interfaces, 4 nothing on it (RX reference), 5 a
+# macvlan on it (TX reference).
+VETHS="0 1 2 3 4 5"
+for i in $VETHS; do
 	ip link add "a$i" netns "$NA" type veth peer "b$i" netns "$NB" || die "veth"
 	ip -n "$NA" link set "a$i" up
 	ip -n "$NB" link set "b$i" up
@@ -261,18 +275,30 @@ ip -n "$NA" link add link a1 name "q$V_S" type vlan proto 802.1Q id "$V_S" &&
 	ip -n "$NA" link add link "q$V_S" name "q$V_S.$V_C" type vlan proto 802.1Q id "$V_C" &&
 	ip -n "$NA" link set "q$V_S" up && ip -n "$NA" link set "q$V_S.$V_C" up ||
 	die "stacked vlan devices"
+A ip link add link a5 name mv5 type macvlan mode passthru &&
+	A ip link set mv5 up || die "macvlan"
 er circuit add bx stag "$E_S" primary a2
 er peering add bx private ctag "$E_C"
 A ip link set bx.p0 up
 
+# Can this kernel's pktgen stop sharing its skbs (flag SHARED, 6.10+)?
+PG_SHARED=$(A bash -c 'P=/proc/net/pktgen
+	echo rem_device_all >$P/kpktgend_0 && echo "add_device a0" >$P/kpktgend_0 &&
+		echo "flag !SHARED" >$P/a0 && grep -q "^Result: OK" $P/a0 &&
+		echo "not shared (flag !SHARED)" ||
+		echo "shared: this pktgen has no SHARED flag, every tagged frame is cloned on receive"
+	echo rem_device_all >$P/kpktgend_0')
+
 # The edge device and the device that counts, per path.
-declare -A TXDEV=([veth]=a0 [vlan]=q$V_S.$V_C [erdev]=bx.p0 [many]=m0.p0)
-declare -A FARDEV=([veth]=b0 [vlan]=b1 [erdev]=b2 [many]=b3)
-declare -A TAGS=([veth]="" [vlan]="$V_C $V_S" [erdev]="$E_C $E_S" [many]="$M_C $M_S")
+declare -A TXDEV=([veth]=a0 [vlan]=q$V_S.$V_C [erdev]=bx.p0 [many]=m0.p0
+	[bare]=a4 [macvlan]=mv5)
+declare -A FARDEV=([veth]=b0 [vlan]=b1 [erdev]=b2 [many]=b3 [bare]=b4 [macvlan]=b5)
+declare -A TAGS=([veth]="" [vlan]="$V_C $V_S" [erdev]="$E_C $E_S" [many]="$M_C $M_S"
+	[bare]="$E_C $E_S" [macvlan]="")
 
 offloads() {
 	local st=$1 i
-	for i in 0 1 2 3; do
+	for i in $VETHS; do
 		A ethtool -K "a$i" rxvlan "$st" txvlan "$st" rx-vlan-stag-hw-parse "$st" \
 			tx-vlan-stag-hw-insert "$st" >/dev/null 2>&1
 		B ethtool -K "b$i" rxvlan "$st" txvlan "$st" rx-vlan-stag-hw-parse "$st" \
@@ -301,6 +327,7 @@ if [ -n "$c" ]; then
 	pg "$dev" "vlan_id $c"
 	pg "$dev" "svlan_id $s"
 fi
+pg "$dev" "flag !SHARED"
 pg pgctrl start
 # Result: OK: 1234(c1200+d34) usec, 100000 (64byte,0frags)
 sed -n 's/^Result: OK: \([0-9]*\)(.*usec, \([0-9]*\) (.*/\1 \2/p' "$P/$dev"
@@ -323,7 +350,6 @@ measure_tx() {
 # measure_rx PATH SIZE: frames per second delivered on the counting device.
 measure_rx() {
 	local p=$1 sz=$2 usec sent r0 r1 dev=${TXDEV[$1]}
-	[ "$p" = veth ] && dev=a0
 	r0=$(rx_packets "$dev")
 	# shellcheck disable=SC2086
 	read -r usec sent < <(pktgen_run B "${FARDEV[$p]}" "$sz" ${TAGS[$p]})
@@ -355,7 +381,8 @@ packet_group() {
 		for off in $OFFLOADS; do
 			offloads "$off"
 			for sz in $SIZES; do
-				for p in veth vlan erdev; do
+				for p in $([ "$dir" = tx ] && echo "veth vlan erdev macvlan" ||
+					echo "veth vlan erdev bare"); do
 					v=$("measure_$dir" "$p" "$sz") || v=
 					[ -n "$v" ] && add_fig "$dir-$sz-$off-$p" "$v"
 				done
