@@ -21,6 +21,7 @@
 #   VM_MEM         guest memory (default 2G, 3G on the debug kernel)
 #   VM_APPEND      extra kernel command line
 #   VM_QEMU_ARGS   extra QEMU arguments (e.g. "-icount shift=0,sleep=off")
+#   VM_CPU         QEMU -cpu model (default max)
 #   QEMU_ACCEL     default tcg (KVM hangs on these machines)
 #   QEMU_TCG_THREAD  single or multi (default: single, multi on debug)
 #   DEFAULT_TIMEOUT  per-test timeout without a "# timeout: N" line (300)
@@ -107,7 +108,7 @@ append+=" rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=60 nokaslr"
 append+=" ${VM_APPEND:-}"
 
 qemu=(qemu-system-x86_64
-	-machine q35 -accel "$accel" -cpu max -smp 2 -m "$mem"
+	-machine q35 -accel "$accel" -cpu "${VM_CPU:-max}" -smp 2 -m "$mem"
 	-nic none -display none -vga none -monitor none -parallel none
 	-no-reboot
 	-serial "file:$run/console.log"
