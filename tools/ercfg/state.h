@@ -56,6 +56,7 @@ void print_request(FILE *f, const struct request *req, bool file_form);
 struct conf_line {
 	unsigned int line;		/* 1-based */
 	struct request req;		/* CMD_CIRCUIT_ADD or CMD_PEERING_ADD */
+	unsigned int circuit;		/* a peering's circuit: its index in l */
 };
 
 struct conf {
