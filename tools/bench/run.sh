@@ -82,6 +82,7 @@ for k in $KERNELS; do
 	conditions "$where"
 	if [ $r = 0 ] && [ -z "${QUICK:-}" ] && [ -z "${ONLY:-}" ] && [ -z "${NO_DOC:-}" ] && [ -s "$out" ]; then
 		{
+			echo
 			echo "::"
 			echo
 			conditions "$where" | sed 's/^/  /'
