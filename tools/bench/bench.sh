@@ -291,6 +291,9 @@ PG_SHARED=$(A bash -c 'P=/proc/net/pktgen
 		echo "shared: this pktgen has no SHARED flag, every tagged frame is cloned on receive"
 	echo rem_device_all >$P/kpktgend_0')
 
+# The paths each packet group measures, the reference row's last.
+declare -A PATHS=([tx]="veth vlan erdev macvlan" [rx]="veth vlan erdev bare")
+
 # The edge device and the device that counts, per path.
 declare -A TXDEV=([veth]=a0 [vlan]=q$V_S.$V_C [erdev]=bx.p0 [many]=m0.p0
 	[bare]=a4 [macvlan]=mv5)
@@ -383,8 +386,7 @@ packet_group() {
 		for off in $OFFLOADS; do
 			offloads "$off"
 			for sz in $SIZES; do
-				for p in $([ "$dir" = tx ] && echo "veth vlan erdev macvlan" ||
-					echo "veth vlan erdev bare"); do
+				for p in ${PATHS[$dir]}; do
 					v=$("measure_$dir" "$p" "$sz") || v=
 					[ -n "$v" ] && add_fig "$dir-$sz-$off-$p" "$v"
 				done
