@@ -433,13 +433,15 @@ timed() {
 	add_fig "$row" $((t1 - t0))
 }
 
-# The commands the scale rows time, for N circuits (2N peerings).
+# The commands the scale rows time, for N circuits of P peerings (1 or 2,
+# default 2), on NIC (default d1 for 8021q, d2 for genl) in namespace NS
+# (default $NA): vlan_create N [P [NIC [NS]]], genl_create the same.
 vlan_create() {		# one S device and one C device on it per peering
-	local i
-	for i in $(seq 1 $((2 * $1))); do
-		echo "link add link d1 name s$i type vlan proto 802.1Q id $i"
+	local i n=$1 p=${2:-2} nic=${3:-d1} ns=${4:-$NA}
+	for i in $(seq 1 $((p * n))); do
+		echo "link add link $nic name s$i type vlan proto 802.1Q id $i"
 		echo "link add link s$i name s$i.7 type vlan proto 802.1Q id 7"
-	done | ip -n "$NA" -batch -
+	done | ip -n "$ns" -batch -
 }
 vlan_delete() {
 	local i
@@ -461,12 +463,12 @@ ercfg_delete() {
 	done"
 }
 genl_create() {		# one netlink socket: the kernel's share
-	local i
-	for i in $(seq 1 "$1"); do
-		echo "circuit-new name=g$i stag=$i primary=d2"
+	local i n=$1 p=${2:-2} nic=${3:-d2} ns=${4:-$NA}
+	for i in $(seq 1 "$n"); do
+		echo "circuit-new name=g$i stag=$i primary=$nic"
 		echo "peering-new circuit=g$i type=0 ctag=7"
-		echo "peering-new circuit=g$i type=1 ctag=8"
-	done | A python3 "$ERTOOL" genl - >/dev/null
+		[ "$p" = 1 ] || echo "peering-new circuit=g$i type=1 ctag=8"
+	done | ip netns exec "$ns" python3 "$ERTOOL" genl - >/dev/null
 }
 genl_delete() {
 	local i
