@@ -27,6 +27,12 @@
 # ercfg against 2,000 8021q devices (1,000 QinQ pairs) with ip -batch;
 # RX with 1 against 4,000 interfaces on a NIC; slab and per-CPU memory per
 # interface against a vlan device.
+# Teardown rows: remove a veth NIC carrying 2,000 circuits of one peering
+# each (ip link del: every circuit and interface goes with it) against the
+# same veth carrying 2,000 stacked 8021q QinQ pairs (4,000 devices: an S
+# device and a C device on it per circuit); and delete a namespace holding
+# either, with its NIC (until the NIC's peer is gone from the far side and
+# the RTNL is free again).
 #
 # Environment:
 #   QUICK=1     a few thousand packets per row, small scale (for selftests)
@@ -35,7 +41,9 @@
 #   COUNT       packets per pktgen run (default 20000; QUICK 2000)
 #   CIRCUITS    circuits for the create/delete rows (default 500; QUICK 10)
 #   MANY        interfaces on the NIC for the scale RX row (4000; QUICK 40)
-#   ONLY        regex: run only the groups it matches (tx rx scale mem)
+#   TEARDOWN    circuits on the NIC for the teardown rows (2000; QUICK 10)
+#   ONLY        regex: run only the groups it matches (tx rx scale mem
+#               teardown)
 #   ERDEV_KO    load this module if erdev is not loaded
 #   ERCFG       ercfg binary (default: tools/ercfg/ercfg of this tree)
 #   BENCH_TSV   also write the figures here
@@ -57,8 +65,10 @@ else
 fi
 if [ -n "$QUICK" ]; then
 	COUNT=${COUNT:-2000} CIRCUITS=${CIRCUITS:-10} MANY=${MANY:-40}
+	TEARDOWN=${TEARDOWN:-10}
 else
 	COUNT=${COUNT:-20000} CIRCUITS=${CIRCUITS:-500} MANY=${MANY:-4000}
+	TEARDOWN=${TEARDOWN:-2000}
 fi
 ONLY=${ONLY:-.}
 SIZES="64 1500"
@@ -116,6 +126,12 @@ rows() {
 		echo "mem mem-vlan - kernel memory per 8021q device"
 		echo "mem mem-erdev mem-vlan kernel memory per erdev interface"
 	fi
+	if want teardown; then
+		echo "teardown teardown-nic-vlan - remove a NIC with $((TEARDOWN * 2)) 8021q devices (ip link del)"
+		echo "teardown teardown-nic-erdev teardown-nic-vlan remove a NIC with $TEARDOWN circuits, 1 peering each"
+		echo "teardown teardown-netns-vlan - delete a netns: a NIC, $((TEARDOWN * 2)) 8021q devices"
+		echo "teardown teardown-netns-erdev teardown-netns-vlan delete a netns: a NIC, $TEARDOWN circuits, 1 peering each"
+	fi
 }
 
 # `ercfg apply` (the operations issue) is measured once ercfg has it.
@@ -132,7 +148,7 @@ stats() {	# "median min max" of the numbers in $1
 unit() {
 	case $1 in
 	tx-* | rx-*) echo pps ;;
-	create-* | delete-*) echo ms ;;
+	create-* | delete-* | teardown-*) echo ms ;;
 	mem-*) echo bytes ;;
 	esac
 }
@@ -144,7 +160,8 @@ declare -A TARGET=(
 	[mem-erdev/mem-vlan]="<= 1.00"
 )
 # No target for create-ercfg: one process per command against one ip -batch
-# process counts process starts; ercfg apply is the batch tool.
+# process counts process starts; ercfg apply is the batch tool. None for the
+# deletions and teardowns either.
 target_of() {	# ROW ANCHOR
 	local k
 	case $1 in
@@ -173,7 +190,7 @@ print_table() {
 		echo "cpu: $(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); memory $(awk '/^MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo)"
 	fi
 	echo "pktgen skbs: ${PG_SHARED:-?}"
-	echo "runs per figure: $RUNS (median [min..max]); $COUNT packets per pktgen run; $CIRCUITS circuits; $MANY interfaces; ${QUICK:+QUICK; }took ${secs} s"
+	echo "runs per figure: $RUNS (median [min..max]); $COUNT packets per pktgen run; $CIRCUITS circuits; $MANY interfaces; $TEARDOWN circuits torn down; ${QUICK:+QUICK; }took ${secs} s"
 	echo
 	printf '%-58s %10s %10s %10s %7s  %s\n' "row" "median" "min" "max" "ratio" "target"
 	while read -r grp id anchor title; do
@@ -245,7 +262,7 @@ if ! grep -q '^erdev ' /proc/modules; then
 	insmod "$ERDEV_KO" || die "cannot load $ERDEV_KO"
 fi
 
-NA=erbench-a-$$ NB=erbench-b-$$
+NA=erbench-a-$$ NB=erbench-b-$$ NT=erbench-t-$$
 cleanup() {
 	ip netns exec "$NA" bash -c "echo rem_device_all >/proc/net/pktgen/kpktgend_0" 2>/dev/null
 	ip netns exec "$NB" bash -c "echo rem_device_all >/proc/net/pktgen/kpktgend_0" 2>/dev/null
@@ -254,6 +271,7 @@ cleanup() {
 		while read -r c; do ip netns exec "$NA" "$ERCFG" circuit del "$c"; done
 	ip netns del "$NA" 2>/dev/null
 	ip netns del "$NB" 2>/dev/null
+	ip netns del "$NT" 2>/dev/null
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -542,11 +560,73 @@ scale_apply() {
 	timed delete-apply A "$ERCFG" apply "$base" >/dev/null || die "ercfg apply delete"
 }
 
+# The teardown rows. Each figure has its own namespace NT, built again
+# before it: the veth t0 (its peer u0 in NB), up, and on it TEARDOWN
+# circuits of one peering each, or as many 8021q QinQ pairs (an S device
+# and a C device on it per circuit), all left down as created.
+teardown_build() {	# PATH: vlan or erdev
+	ip netns add "$NT" || die "teardown: cannot make the namespace"
+	ip -n "$NT" link set lo up
+	ip link add t0 netns "$NT" type veth peer u0 netns "$NB" || die "teardown: veth"
+	ip -n "$NT" link set t0 up
+	case $1 in
+	vlan) vlan_create "$TEARDOWN" 1 t0 "$NT" ;;
+	erdev) genl_create "$TEARDOWN" 1 t0 "$NT" ;;
+	esac || die "teardown: cannot create $TEARDOWN circuits ($1)"
+	settle
+}
+
+# Nothing but lo may be left in NT once its NIC is removed: no device,
+# no circuit.
+teardown_empty() {
+	local left
+	left=$(ip -n "$NT" -o link show | grep -vc ': lo:')
+	[ "$left" = 0 ] || { echo "bench: $left devices left" >&2; return 1; }
+	ip netns exec "$NT" "$ERCFG" -j show |
+		python3 -c 'import json, sys; sys.exit(len(json.load(sys.stdin)))' ||
+		{ echo "bench: circuits left" >&2; return 1; }
+}
+
+# Delete NT and wait for its devices to be gone: the namespace's cleanup
+# is asynchronous. Its NIC's peer leaves NB in the batch that unregisters
+# them all, and one RTNL request in NB then waits for that batch's end.
+teardown_netns() {
+	local deadline=$(($(now_ms) + 600000))
+	ip netns del "$NT" || return 1
+	while ip -n "$NB" link show u0 >/dev/null 2>&1; do
+		[ "$(now_ms)" -lt "$deadline" ] || return 1
+		sleep 0.01
+	done
+	ip -n "$NB" link set lo up
+}
+
+teardown() {
+	local r p
+	for r in $(seq "$RUNS"); do
+		for p in vlan erdev; do
+			teardown_build "$p"
+			timed "teardown-nic-$p" ip -n "$NT" link del t0 ||
+				die "teardown: ip link del t0 ($p)"
+			teardown_empty || die "teardown: removing the NIC left something behind ($p)"
+			ip netns del "$NT"
+			settle
+		done
+		for p in vlan erdev; do
+			teardown_build "$p"
+			timed "teardown-netns-$p" teardown_netns ||
+				die "teardown: the namespace did not go away ($p)"
+			settle
+		done
+		echo "bench: teardown run $r of $RUNS done" >&2
+	done
+}
+
 start=$(date +%s)
 want tx && packet_group tx
 want rx && packet_group rx
 want scale && scale_rx
 { want scale || want mem; } && scale_create
+want teardown && teardown
 secs=$(($(date +%s) - start))
 
 print_table
