@@ -42,6 +42,9 @@
 #   CIRCUITS    circuits for the create/delete rows (default 500; QUICK 10)
 #   MANY        interfaces on the NIC for the scale RX row (4000; QUICK 40)
 #   TEARDOWN    circuits on the NIC for the teardown rows (2000; QUICK 10)
+#   RCU_NORMAL=1  the teardown rows with /sys/kernel/rcu_normal set: every
+#               grace period a normal one, not an expedited one (see
+#               Documentation/performance.rst); restored afterwards
 #   ONLY        regex: run only the groups it matches (tx rx scale mem
 #               teardown)
 #   ERDEV_KO    load this module if erdev is not loaded
@@ -190,7 +193,7 @@ print_table() {
 		echo "cpu: $(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); memory $(awk '/^MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo)"
 	fi
 	echo "pktgen skbs: ${PG_SHARED:-?}"
-	echo "runs per figure: $RUNS (median [min..max]); $COUNT packets per pktgen run; $CIRCUITS circuits; $MANY interfaces; $TEARDOWN circuits torn down; ${QUICK:+QUICK; }took ${secs} s"
+	echo "runs per figure: $RUNS (median [min..max]); $COUNT packets per pktgen run; $CIRCUITS circuits; $MANY interfaces; $TEARDOWN circuits torn down${RCU_NORMAL:+ (rcu_normal)}; ${QUICK:+QUICK; }took ${secs} s"
 	echo
 	printf '%-58s %10s %10s %10s %7s  %s\n' "row" "median" "min" "max" "ratio" "target"
 	while read -r grp id anchor title; do
@@ -272,6 +275,7 @@ cleanup() {
 	ip netns del "$NA" 2>/dev/null
 	ip netns del "$NB" 2>/dev/null
 	ip netns del "$NT" 2>/dev/null
+	[ -z "${RCU_WAS:-}" ] || echo "$RCU_WAS" >/sys/kernel/rcu_normal
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -602,6 +606,10 @@ teardown_netns() {
 
 teardown() {
 	local r p
+	if [ -n "${RCU_NORMAL:-}" ]; then
+		RCU_WAS=$(cat /sys/kernel/rcu_normal) || die "no /sys/kernel/rcu_normal"
+		echo 1 >/sys/kernel/rcu_normal || die "cannot set rcu_normal"
+	fi
 	for r in $(seq "$RUNS"); do
 		for p in vlan erdev; do
 			teardown_build "$p"
@@ -619,6 +627,10 @@ teardown() {
 		done
 		echo "bench: teardown run $r of $RUNS done" >&2
 	done
+	if [ -n "${RCU_WAS:-}" ]; then
+		echo "$RCU_WAS" >/sys/kernel/rcu_normal
+		RCU_WAS=
+	fi
 }
 
 start=$(date +%s)

@@ -8,7 +8,8 @@
 # Environment:
 #   KERNELS   matrix kernels as for make check (6.1, 6.12, debug), or
 #             "host": the running kernel, directly, without QEMU (root)
-#   QUICK, RUNS, COUNT, CIRCUITS, MANY, TEARDOWN, ONLY   see tools/bench/bench.sh
+#   QUICK, RUNS, COUNT, CIRCUITS, MANY, TEARDOWN, RCU_NORMAL, ONLY
+#             see tools/bench/bench.sh
 #   NO_DOC=1  do not touch Documentation/performance.rst
 #   BENCH_VM_TIMEOUT  limit for the VM, seconds (default 4200)
 #   BENCH_ICOUNT  QEMU -icount option for the VM (default "shift=0,sleep=off":
@@ -70,7 +71,7 @@ for k in $KERNELS; do
 		ERDEV_KO=$CACHE/build/bench-$kver/erdev.ko VM_RUN_DIR=$run VM_CPU=$cpu \
 			VM_QEMU_ARGS="${icount:+-icount $icount}" \
 			TESTS_DIR=tools/bench TESTS=bench VM_TIMEOUT=${BENCH_VM_TIMEOUT:-4200} \
-			GUEST_ENV="QUICK RUNS COUNT CIRCUITS MANY TEARDOWN ONLY" \
+			GUEST_ENV="QUICK RUNS COUNT CIRCUITS MANY TEARDOWN RCU_NORMAL ONLY" \
 			tools/vm/run-vm.sh "$k" >"$run.ktap"
 		r=$?
 		sed -n '/^=== erdev bench/,/^=== end/p' "$run"/logs/*-bench.log >"$out" 2>/dev/null
