@@ -82,8 +82,10 @@ for k in "${names[@]}"; do
 done
 
 # copy_sources DEST: the module sources, as make -C KDIR M=DEST wants them.
+# A fresh copy each time: tar keeps the files' times, so objects built from
+# newer sources (another ERDEV_SRC, another checkout) would look current.
 copy_sources() {
-	mkdir -p "$1" &&
+	rm -rf "$1" && mkdir -p "$1" &&
 		(cd "$SRC" && tar -c $MODULE_FILES) | tar -x -C "$1"
 }
 
