@@ -24,6 +24,28 @@ struct erdev_circuit *erdev_circuit_find(struct net *net, const char *name)
 	return NULL;
 }
 
+/*
+ * A NIC may carry circuits of several namespaces (it moved, they stayed):
+ * a refusal names another circuit, or its NIC, only to its own namespace.
+ */
+#define ERDEV_WHO_LEN	(sizeof("circuit ") + ERDEV_CIRCUIT_NAME_LEN)
+
+static const char *erdev_who(const struct erdev_circuit *circuit,
+			     const struct net *net, char *buf)
+{
+	if (!net_eq(circuit->net, net))
+		return "a circuit of another namespace";
+	snprintf(buf, ERDEV_WHO_LEN, "circuit %s", circuit->name);
+	return buf;
+}
+
+static const char *erdev_nic_name(const struct net_device *dev,
+				  const struct net *net)
+{
+	return net_eq(dev_net(dev), net) ? dev->name :
+	       "a NIC of another namespace";
+}
+
 static struct erdev_circuit *erdev_port_first(struct erdev_port *port)
 {
 	return list_first_entry(&port->circuits, struct erdev_link,
@@ -31,19 +53,20 @@ static struct erdev_circuit *erdev_port_first(struct erdev_port *port)
 }
 
 /* May @tmpl join the circuits already on @port? */
-static int erdev_port_check_circuit(struct erdev_port *port,
+static int erdev_port_check_circuit(struct net *net, struct erdev_port *port,
 				    const struct erdev_circuit *tmpl,
 				    struct nlattr *attrs[],
 				    struct netlink_ext_ack *extack)
 {
 	struct net_device *lower = port->dev;
 	struct erdev_circuit *other = erdev_port_first(port);
+	char who[ERDEV_WHO_LEN];
 	struct erdev_link *link;
 
 	if (port->encap != tmpl->encap) {
 		NL_SET_ERR_MSG_FMT_MOD(extack,
-				       "%s carries circuit %s with encap %s",
-				       lower->name, other->name,
+				       "%s carries %s with encap %s",
+				       lower->name, erdev_who(other, net, who),
 				       erdev_encap_name(port->encap));
 		NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_CIRCUIT_ENCAP] ?:
 				attrs[ERDEV_A_CIRCUIT_NAME]);
@@ -51,8 +74,8 @@ static int erdev_port_check_circuit(struct erdev_port *port,
 	}
 	if (port->tpid != tmpl->tpid) {
 		NL_SET_ERR_MSG_FMT_MOD(extack,
-				       "%s carries circuit %s with TPID 0x%04x",
-				       lower->name, other->name,
+				       "%s carries %s with TPID 0x%04x",
+				       lower->name, erdev_who(other, net, who),
 				       ntohs(port->tpid));
 		NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_CIRCUIT_TPID] ?:
 				attrs[ERDEV_A_CIRCUIT_NAME]);
@@ -64,8 +87,9 @@ static int erdev_port_check_circuit(struct erdev_port *port,
 		if (link->circuit->stag != tmpl->stag)
 			continue;
 		NL_SET_ERR_MSG_FMT_MOD(extack,
-				       "S-tag %u is used by circuit %s on %s",
-				       tmpl->stag, link->circuit->name,
+				       "S-tag %u is used by %s on %s",
+				       tmpl->stag,
+				       erdev_who(link->circuit, net, who),
 				       lower->name);
 		NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_CIRCUIT_STAG]);
 		return -EEXIST;
@@ -78,22 +102,20 @@ static int erdev_link_bind(struct erdev_circuit *circuit,
 			   enum erdev_link_role role, struct net_device *lower)
 {
 	struct erdev_port *port = erdev_port_get(lower);
-	bool created = false;
 	int err;
 
 	if (!port) {
 		port = erdev_port_create(lower, circuit->encap, circuit->tpid);
 		if (IS_ERR(port))
 			return PTR_ERR(port);
-		created = true;
 	}
+	erdev_port_hold(port);
 
 	if (circuit->encap == ERDEV_ENCAP_QINQ) {
 		/* Hardware VLAN filters must let the S-tag in. */
 		err = vlan_vid_add(lower, circuit->tpid, circuit->stag);
 		if (err) {
-			if (created)
-				erdev_port_destroy(port);
+			erdev_port_put(port);
 			return err;
 		}
 		set_bit(circuit->stag, port->stags);
@@ -118,8 +140,7 @@ static void erdev_link_unbind(struct erdev_circuit *circuit,
 	}
 	list_del(&circuit->link[role].port_node);
 	circuit->link[role].port = NULL;
-	if (list_empty(&port->circuits))
-		erdev_port_destroy(port);
+	erdev_port_put(port);
 }
 
 static const int erdev_link_attr[ERDEV_LINKS] = {
@@ -155,13 +176,24 @@ static int erdev_circuit_lowers(struct net *net,
 		err = erdev_port_check_lower(lower[role], extack, attr);
 		if (err)
 			return err;
+		if (tmpl->encap == ERDEV_ENCAP_QINQ) {
+			err = erdev_port_check_vlan(lower[role], tmpl->tpid,
+						    tmpl->stag, extack,
+						    attrs[ERDEV_A_CIRCUIT_STAG]);
+			if (err)
+				return err;
+		}
 		port = erdev_port_get(lower[role]);
 		if (port) {
-			err = erdev_port_check_circuit(port, tmpl, attrs,
+			err = erdev_port_check_circuit(net, port, tmpl, attrs,
 						       extack);
 			if (err)
 				return err;
 		}
+	}
+	if (!lower[0]) {
+		NL_SET_ERR_MSG_MOD(extack, "missing primary NIC");
+		return -EINVAL;
 	}
 	if (lower[0] == lower[1]) {
 		NL_SET_ERR_MSG_MOD(extack,
@@ -212,7 +244,7 @@ int erdev_circuit_new(struct net *net, struct erdev_circuit *tmpl,
 	}
 
 	list_add_tail(&circuit->node, &en->circuits);
-	en->gen++;
+	erdev_gen_bump(net);
 	erdev_nl_notify_circuit(circuit, ERDEV_CMD_CIRCUIT_ADD_NTF);
 	return 0;
 
@@ -223,26 +255,29 @@ unbind:
 	return err;
 }
 
-/* Unregister the interfaces of @peering, all at once. */
-static void erdev_peering_unregister(struct erdev_peering *peering)
+/*
+ * Take @peering out of its circuit and queue its interfaces on @kill for
+ * one unregister_netdevice_many() by the caller. The interfaces forget
+ * the peering at once; sysfs readers may still hold it, under RCU.
+ */
+static void erdev_peering_queue_del(struct erdev_peering *peering,
+				    struct list_head *kill)
 {
-	LIST_HEAD(list);
 	int role;
 
 	for (role = 0; role < ERDEV_LINKS; role++)
 		if (peering->dev[role])
-			erdev_dev_delete(peering->dev[role], &list);
-	unregister_netdevice_many(&list);
-}
-
-static void erdev_peering_free(struct erdev_peering *peering)
-{
-	erdev_peering_unregister(peering);
+			erdev_dev_delete(peering->dev[role], kill);
 	peering->circuit->peering[peering->type] = NULL;
-	kfree(peering);
+	kfree_rcu(peering, rcu);
 }
 
-void erdev_circuit_del(struct erdev_circuit *circuit)
+/*
+ * Remove @circuit with its peerings, queueing their interfaces on @kill.
+ * The ports stay until their last interface is gone (erdev_port_put()).
+ */
+void erdev_circuit_queue_del(struct erdev_circuit *circuit,
+			     struct list_head *kill)
 {
 	int type, role;
 
@@ -252,13 +287,21 @@ void erdev_circuit_del(struct erdev_circuit *circuit)
 
 	for (type = 0; type < ERDEV_PEERINGS; type++)
 		if (circuit->peering[type])
-			erdev_peering_free(circuit->peering[type]);
+			erdev_peering_queue_del(circuit->peering[type], kill);
 	for (role = 0; role < ERDEV_LINKS; role++)
 		erdev_link_unbind(circuit, role);
 
 	list_del(&circuit->node);
-	erdev_pernet(circuit->net)->gen++;
-	kfree(circuit);
+	erdev_gen_bump(circuit->net);
+	kfree_rcu(circuit, rcu);
+}
+
+void erdev_circuit_del(struct erdev_circuit *circuit)
+{
+	LIST_HEAD(kill);
+
+	erdev_circuit_queue_del(circuit, &kill);
+	unregister_netdevice_many(&kill);
 }
 
 /* Is @ctag free for a new peering of @circuit? */
@@ -267,9 +310,11 @@ static int erdev_peering_check_ctag(struct erdev_circuit *circuit,
 				    struct nlattr *attrs[],
 				    struct netlink_ext_ack *extack)
 {
+	struct net *net = circuit->net;
+	char who[ERDEV_WHO_LEN];
 	struct erdev_peering *other;
 	struct erdev_link *link;
-	int role, t;
+	int role, t, err;
 
 	if (circuit->encap == ERDEV_ENCAP_QINQ) {
 		other = circuit->peering[!type];
@@ -295,12 +340,19 @@ static int erdev_peering_check_ctag(struct erdev_circuit *circuit,
 				if (!other || other->ctag != ctag)
 					continue;
 				NL_SET_ERR_MSG_FMT_MOD(extack,
-						       "VLAN %u is used by circuit %s on %s",
-						       ctag, link->circuit->name,
-						       port->dev->name);
+						       "VLAN %u is used by %s on %s",
+						       ctag,
+						       erdev_who(link->circuit, net,
+								 who),
+						       erdev_nic_name(port->dev, net));
 				goto bad;
 			}
 		}
+		/* And no 8021q device may sit on it (see receive.c). */
+		err = erdev_port_check_vlan(port->dev, port->tpid, ctag, extack,
+					    attrs[ERDEV_A_PEERING_CTAG]);
+		if (err)
+			return err;
 	}
 	return 0;
 bad:
@@ -341,14 +393,16 @@ int erdev_peering_new(struct erdev_circuit *circuit,
 			continue;
 		dev = erdev_dev_create(peering, role, extack);
 		if (IS_ERR(dev)) {
-			err = PTR_ERR(dev);
+			LIST_HEAD(kill);
+
 			NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_PEERING_TYPE]);
-			erdev_peering_free(peering);
-			return err;
+			erdev_peering_queue_del(peering, &kill);
+			unregister_netdevice_many(&kill);
+			return PTR_ERR(dev);
 		}
 	}
 
-	erdev_pernet(circuit->net)->gen++;
+	erdev_gen_bump(circuit->net);
 	erdev_nl_notify_peering(peering, ERDEV_CMD_PEERING_ADD_NTF, -1);
 	return 0;
 }
@@ -356,30 +410,43 @@ int erdev_peering_new(struct erdev_circuit *circuit,
 void erdev_peering_del(struct erdev_peering *peering)
 {
 	struct erdev_circuit *circuit = peering->circuit;
+	LIST_HEAD(kill);
 
 	ASSERT_RTNL();
 	erdev_nl_notify_peering(peering, ERDEV_CMD_PEERING_DEL_NTF, -1);
-	erdev_peering_free(peering);
-	erdev_pernet(circuit->net)->gen++;
+	erdev_peering_queue_del(peering, &kill);
+	unregister_netdevice_many(&kill);
+	erdev_gen_bump(circuit->net);
 }
 
-/* @lower is going away: so do the circuits on it. */
+/*
+ * @lower is going away: so do the circuits on it, all their interfaces in
+ * one unregister batch (one set of grace periods, however many circuits).
+ */
 void erdev_port_flush(struct net_device *lower)
 {
-	struct erdev_port *port;
+	struct erdev_port *port = erdev_port_get(lower);
+	LIST_HEAD(kill);
 
 	ASSERT_RTNL();
-	/* The port is freed with its last circuit: look it up each time. */
-	while ((port = erdev_port_get(lower)))
-		erdev_circuit_del(erdev_port_first(port));
+	if (!port)
+		return;
+	/* Interfaces queued here, or by the caller, keep the port alive. */
+	erdev_port_hold(port);
+	while (!list_empty(&port->circuits))
+		erdev_circuit_queue_del(erdev_port_first(port), &kill);
+	unregister_netdevice_many(&kill);
+	erdev_port_put(port);
 }
 
-void erdev_net_flush(struct net *net)
+/* Queue every circuit of @net for removal (a namespace exit, rmmod). */
+void erdev_net_flush(struct net *net, struct list_head *kill)
 {
 	struct erdev_net *en = erdev_pernet(net);
 
 	ASSERT_RTNL();
 	while (!list_empty(&en->circuits))
-		erdev_circuit_del(list_first_entry(&en->circuits,
-						   struct erdev_circuit, node));
+		erdev_circuit_queue_del(list_first_entry(&en->circuits,
+							 struct erdev_circuit,
+							 node), kill);
 }

@@ -18,47 +18,95 @@
 			NETIF_F_FRAGLIST | NETIF_F_GSO_SOFTWARE | \
 			NETIF_F_GSO_ENCAP_ALL | NETIF_F_RXCSUM | NETIF_F_ALL_TSO)
 
+/* The largest MTU whose frames, tags included, fit in the NIC's MTU. */
 static unsigned int erdev_max_mtu(const struct erdev_dev *priv)
 {
-	return priv->lower->mtu - erdev_overhead(priv->encap);
+	unsigned int overhead = erdev_overhead(priv->encap);
+
+	return priv->lower->mtu > overhead ? priv->lower->mtu - overhead : 0;
+}
+
+/*
+ * Tunnel offloads of the NIC that hold through our tags, normalised to
+ * HW_CSUM as 8021q's vlan_tnl_features() does.
+ */
+static netdev_features_t erdev_enc_features(const struct net_device *lower)
+{
+	netdev_features_t f = lower->hw_enc_features &
+			      (NETIF_F_CSUM_MASK | NETIF_F_GSO_SOFTWARE |
+			       NETIF_F_GSO_ENCAP_ALL);
+
+	if ((f & NETIF_F_GSO_ENCAP_ALL) && (f & NETIF_F_CSUM_MASK))
+		return (f & ~NETIF_F_CSUM_MASK) | NETIF_F_HW_CSUM;
+	return 0;
+}
+
+/*
+ * What follows the NIC's offloads: set at init and again on every
+ * NETDEV_FEAT_CHANGE. dev->features itself is trimmed by
+ * erdev_fix_features() in netdev_update_features().
+ */
+static void erdev_inherit_lower(struct net_device *dev)
+{
+	struct erdev_dev *priv = netdev_priv(dev);
+	struct net_device *lower = priv->lower;
+
+	dev->vlan_features = netdev_intersect_features(lower->vlan_features,
+						       ERDEV_FEATURES);
+	dev->hw_enc_features = erdev_enc_features(lower);
+	dev->needed_headroom = lower->needed_headroom +
+			       erdev_overhead(priv->encap);
+	dev->needed_tailroom = lower->needed_tailroom;
+	netif_inherit_tso_max(dev, lower);
 }
 
 static int erdev_init(struct net_device *dev)
 {
 	struct erdev_dev *priv = netdev_priv(dev);
-	struct net_device *lower = priv->lower;
 
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
 	if (!dev->tstats)
 		return -ENOMEM;
 
 	netif_carrier_off(dev);
+	/*
+	 * Everything we can do, as 8021q: erdev_fix_features() keeps what
+	 * the NIC offers, so that a NIC with IP_CSUM only still gets
+	 * checksum offload (as HW_CSUM) and TSO on top of it.
+	 */
 	dev->hw_features = ERDEV_FEATURES;
-	dev->features = lower->vlan_features & ERDEV_FEATURES;
-	dev->vlan_features = dev->features;
-	dev->hw_enc_features = lower->hw_enc_features & ERDEV_FEATURES;
-	dev->needed_headroom = lower->needed_headroom +
-			       erdev_overhead(priv->encap);
-	dev->needed_tailroom = lower->needed_tailroom;
+	dev->features |= dev->hw_features;
 	erdev_set_lltx(dev);
+	erdev_inherit_lower(dev);
 
-	netdev_hold(lower, &priv->lower_tracker, GFP_KERNEL);
+	/* Released in erdev_uninit(), which may come after the circuit. */
+	netdev_hold(priv->lower, &priv->lower_tracker, GFP_KERNEL);
+	erdev_port_hold(priv->port);
 	return 0;
 }
 
 /*
- * Forget the peering's pointer to us. Done as soon as the device is queued
- * for unregistration (dellink), so that removing the circuit in the same
- * batch, as a namespace exit or a NIC removal does, cannot queue it twice.
+ * Take the interface out of its port and its peering: unhash it, unlink it
+ * from the NIC, give back its VLAN ID. Done as soon as the device is queued
+ * for unregistration (dellink), not in ndo_uninit: in one unregister batch
+ * the NIC may go first and take the circuit with it, and removing the
+ * circuit must not find the interface, nor the NIC an upper device left.
  */
-static void erdev_detach(struct erdev_dev *priv)
+static void erdev_dev_unbind(struct erdev_dev *priv)
 {
-	struct erdev_peering *peering = priv->peering;
+	struct erdev_peering *peering = erdev_dev_peering(priv);
 
-	if (!peering)
-		return;
-	peering->dev[priv->role] = NULL;
-	WRITE_ONCE(priv->peering, NULL);
+	if (priv->bound) {
+		hash_del_rcu(&priv->hnode);
+		if (priv->encap == ERDEV_ENCAP_DOT1Q)
+			vlan_vid_del(priv->lower, priv->tpid, priv->ctag);
+		netdev_upper_dev_unlink(priv->lower, priv->dev);
+		priv->bound = false;
+	}
+	if (peering) {
+		peering->dev[priv->role] = NULL;
+		RCU_INIT_POINTER(priv->peering, NULL);
+	}
 }
 
 static void erdev_uninit(struct net_device *dev)
@@ -66,14 +114,9 @@ static void erdev_uninit(struct net_device *dev)
 	struct erdev_dev *priv = netdev_priv(dev);
 
 	ASSERT_RTNL();
-	if (!hlist_unhashed(&priv->hnode))
-		hash_del_rcu(&priv->hnode);
-	if (priv->vid_added)
-		vlan_vid_del(priv->lower, priv->tpid, priv->ctag);
-	if (priv->upper_linked)
-		netdev_upper_dev_unlink(priv->lower, dev);
-	erdev_detach(priv);
+	erdev_dev_unbind(priv);
 	netdev_put(priv->lower, &priv->lower_tracker);
+	erdev_port_put(priv->port);
 }
 
 static void erdev_free(struct net_device *dev)
@@ -233,8 +276,37 @@ static void erdev_setup(struct net_device *dev)
 	dev->rtnl_link_ops = &erdev_link_ops;
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = erdev_free;
-	dev->min_mtu = ETH_MIN_MTU;
+	/* Down to nothing, following the NIC (see NETDEV_CHANGEMTU). */
+	dev->min_mtu = 0;
 	dev->sysfs_groups[0] = &erdev_attr_group;
+}
+
+/*
+ * The NIC's address changed. An interface that follows it takes the new
+ * one; one with an address of its own keeps it, and its entry in the NIC's
+ * unicast filter follows the change, as 8021q's vlan_sync_address().
+ */
+static void erdev_dev_sync_address(struct net_device *dev)
+{
+	struct erdev_dev *priv = netdev_priv(dev);
+	struct net_device *lower = priv->lower;
+
+	if (ether_addr_equal(priv->lower_addr, lower->dev_addr))
+		return;
+	if (dev->addr_assign_type != NET_ADDR_SET) {
+		eth_hw_addr_set(dev, lower->dev_addr);
+		call_netdevice_notifiers(NETDEV_CHANGEADDR, dev);
+	} else if (dev->flags & IFF_UP) {
+		/* Different from the old address, equal to the new one. */
+		if (!ether_addr_equal(dev->dev_addr, priv->lower_addr) &&
+		    ether_addr_equal(dev->dev_addr, lower->dev_addr))
+			dev_uc_del(lower, dev->dev_addr);
+		/* Equal to the old address, different from the new one. */
+		if (ether_addr_equal(dev->dev_addr, priv->lower_addr) &&
+		    !ether_addr_equal(dev->dev_addr, lower->dev_addr))
+			dev_uc_add(lower, dev->dev_addr);
+	}
+	ether_addr_copy(priv->lower_addr, lower->dev_addr);
 }
 
 /* A NIC event, passed on by the port. Called under RTNL. */
@@ -242,7 +314,6 @@ void erdev_dev_lower_changed(struct net_device *dev, unsigned long event)
 {
 	struct erdev_dev *priv = netdev_priv(dev);
 	struct net_device *lower = priv->lower;
-	unsigned int max_mtu;
 
 	switch (event) {
 	case NETDEV_UP:
@@ -251,23 +322,26 @@ void erdev_dev_lower_changed(struct net_device *dev, unsigned long event)
 		netif_stacked_transfer_operstate(lower, dev);
 		break;
 	case NETDEV_CHANGEMTU:
-		/* The tags must fit in the NIC's MTU, whichever way it went. */
-		max_mtu = erdev_max_mtu(priv);
-		dev->max_mtu = max_mtu;
-		if (dev->mtu > max_mtu)
-			dev_set_mtu(dev, max_mtu);
+		/*
+		 * The tags must fit in the NIC's MTU, whichever way it went,
+		 * down to 0 as 8021q's devices go: below 68 bytes IPv4 is
+		 * off on the interface until the NIC's MTU grows again.
+		 */
+		dev->max_mtu = erdev_max_mtu(priv);
+		if (dev->mtu > dev->max_mtu)
+			dev_set_mtu(dev, dev->max_mtu);
 		break;
 	case NETDEV_CHANGEADDR:
-		/* Follow the NIC unless the user gave us an address. */
-		if (dev->addr_assign_type == NET_ADDR_SET ||
-		    ether_addr_equal(dev->dev_addr, lower->dev_addr))
-			break;
-		eth_hw_addr_set(dev, lower->dev_addr);
-		call_netdevice_notifiers(NETDEV_CHANGEADDR, dev);
+		erdev_dev_sync_address(dev);
 		break;
 	case NETDEV_FEAT_CHANGE:
-		netif_inherit_tso_max(dev, lower);
+		erdev_inherit_lower(dev);
 		netdev_update_features(dev);
+		break;
+	case NETDEV_NOTIFY_PEERS:
+	case NETDEV_BONDING_FAILOVER:
+	case NETDEV_RESEND_IGMP:
+		call_netdevice_notifiers(event, dev);
 		break;
 	}
 }
@@ -277,11 +351,13 @@ void erdev_dev_event(struct net_device *dev, unsigned long event)
 {
 	struct erdev_dev *priv = netdev_priv(dev);
 
+	struct erdev_peering *peering = erdev_dev_peering(priv);
+
 	/* Carrier and up/down changes, for "ercfg monitor". */
-	if (priv->peering && (event == NETDEV_CHANGE || event == NETDEV_UP ||
-			      event == NETDEV_DOWN))
-		erdev_nl_notify_peering(priv->peering,
-					ERDEV_CMD_LINK_CHANGE_NTF, priv->role);
+	if (peering && (event == NETDEV_CHANGE || event == NETDEV_UP ||
+			event == NETDEV_DOWN))
+		erdev_nl_notify_peering(peering, ERDEV_CMD_LINK_CHANGE_NTF,
+					priv->role);
 }
 
 /*
@@ -317,7 +393,7 @@ struct net_device *erdev_dev_create(struct erdev_peering *peering,
 	priv->dev = dev;
 	priv->lower = lower;
 	priv->port = port;
-	priv->peering = peering;
+	RCU_INIT_POINTER(priv->peering, peering);
 	priv->encap = circuit->encap;
 	priv->tpid = circuit->tpid;
 	priv->stag = circuit->stag;
@@ -328,8 +404,9 @@ struct net_device *erdev_dev_create(struct erdev_peering *peering,
 
 	/* The NIC's address, followed until the user sets one. */
 	eth_hw_addr_set(dev, lower->dev_addr);
+	ether_addr_copy(priv->lower_addr, lower->dev_addr);
 	dev->addr_assign_type = NET_ADDR_STOLEN;
-	/* The tags must fit in the NIC's MTU. */
+	/* The tags must fit in the NIC's MTU, and IPv4 in what is left. */
 	dev->max_mtu = erdev_max_mtu(priv);
 	dev->mtu = min_t(unsigned int, ETH_DATA_LEN, dev->max_mtu);
 	if (dev->mtu < ETH_MIN_MTU) {
@@ -338,7 +415,6 @@ struct net_device *erdev_dev_create(struct erdev_peering *peering,
 		free_netdev(dev);
 		return ERR_PTR(-EINVAL);
 	}
-	netif_inherit_tso_max(dev, lower);
 
 	err = register_netdevice(dev);
 	if (err) {
@@ -350,24 +426,25 @@ struct net_device *erdev_dev_create(struct erdev_peering *peering,
 	err = netdev_upper_dev_link(lower, dev, extack);
 	if (err)
 		goto unregister;
-	priv->upper_linked = true;
 
 	/* In dot1q the peering's tag is the outer one: filter on it. */
 	if (priv->encap == ERDEV_ENCAP_DOT1Q) {
 		err = vlan_vid_add(lower, priv->tpid, priv->ctag);
 		if (err)
-			goto unregister;
-		priv->vid_added = true;
+			goto unlink;
 	}
 
 	peering->dev[role] = dev;
 	hash_add_rcu(port->ifaces, &priv->hnode, priv->key);
+	priv->bound = true;
 	netif_stacked_transfer_operstate(lower, dev);
 	return dev;
 
+unlink:
+	netdev_upper_dev_unlink(lower, dev);
 unregister:
-	/* ndo_uninit undoes what was done; the destructor frees. */
-	erdev_detach(priv);
+	/* ndo_uninit drops the references; the destructor frees. */
+	RCU_INIT_POINTER(priv->peering, NULL);
 	unregister_netdevice(dev);
 	return ERR_PTR(err);
 }
@@ -382,10 +459,10 @@ static int erdev_newlink(struct net *src_net, struct net_device *dev,
 	return -EOPNOTSUPP;
 }
 
-/* Queue @dev for unregistration, and forget it at once (see above). */
+/* Queue @dev for unregistration, and unbind it at once (see above). */
 void erdev_dev_delete(struct net_device *dev, struct list_head *head)
 {
-	erdev_detach(netdev_priv(dev));
+	erdev_dev_unbind(netdev_priv(dev));
 	unregister_netdevice_queue(dev, head);
 }
 
@@ -399,8 +476,8 @@ static size_t erdev_get_size(const struct net_device *dev)
 
 static int erdev_fill_info(struct sk_buff *skb, const struct net_device *dev)
 {
-	const struct erdev_dev *priv = netdev_priv(dev);
-	const struct erdev_peering *peering = priv->peering;
+	struct erdev_dev *priv = netdev_priv(dev);
+	const struct erdev_peering *peering = erdev_dev_peering(priv);
 
 	if (!peering)
 		return 0;

@@ -37,7 +37,7 @@ static int erdev_get_link_ksettings(struct net_device *dev,
 				    struct ethtool_link_ksettings *cmd)
 {
 	struct erdev_dev *priv = netdev_priv(dev);
-	struct erdev_peering *peering = priv->peering;
+	struct erdev_peering *peering = erdev_dev_peering(priv);
 	u32 bandwidth = peering ? READ_ONCE(peering->circuit->bandwidth) : 0;
 
 	ethtool_link_ksettings_zero_link_mode(cmd, supported);

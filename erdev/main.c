@@ -18,24 +18,34 @@ unsigned int erdev_net_id __read_mostly;
 
 static int __net_init erdev_net_init(struct net *net)
 {
-	INIT_LIST_HEAD(&erdev_pernet(net)->circuits);
+	struct erdev_net *en = erdev_pernet(net);
+
+	INIT_LIST_HEAD(&en->circuits);
+	en->gen = 1;
 	return 0;
 }
 
 /*
- * The namespace's devices are gone by now (moved out or deleted), and with
- * them most circuits; take down whatever is left.
+ * On a namespace exit the namespace's devices are gone by now (moved out
+ * or deleted), and with them most circuits; on rmmod every circuit and
+ * interface is still there. Either way, take down what is left of all the
+ * namespaces of the batch with one RTNL hold and one unregister batch.
  */
-static void __net_exit erdev_net_exit(struct net *net)
+static void __net_exit erdev_net_exit_batch(struct list_head *net_list)
 {
+	struct net *net;
+	LIST_HEAD(kill);
+
 	rtnl_lock();
-	erdev_net_flush(net);
+	list_for_each_entry(net, net_list, exit_list)
+		erdev_net_flush(net, &kill);
+	unregister_netdevice_many(&kill);
 	rtnl_unlock();
 }
 
 static struct pernet_operations erdev_net_ops = {
 	.init = erdev_net_init,
-	.exit = erdev_net_exit,
+	.exit_batch = erdev_net_exit_batch,
 	.id   = &erdev_net_id,
 	.size = sizeof(struct erdev_net),
 };

@@ -24,6 +24,7 @@
 #include <linux/in6.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <linux/u64_stats_sync.h>
 #include <net/netns/generic.h>
 #include <uapi/linux/erdev.h>
@@ -63,6 +64,13 @@ struct erdev_port_counters {
 struct erdev_port {
 	struct net_device *dev;			/* the NIC */
 	netdevice_tracker dev_tracker;
+	/*
+	 * Circuit links and interfaces on this port. An interface holds the
+	 * port from ndo_init to ndo_uninit, which may come after its circuit
+	 * is gone (a NIC and its interfaces in one unregister batch), so the
+	 * port goes with the last of them, as macvlan's does.
+	 */
+	unsigned int count;
 	enum erdev_encap encap;
 	__be16 tpid;
 	struct list_head circuits;		/* erdev_link.port_node */
@@ -70,7 +78,6 @@ struct erdev_port {
 	/* S-tags of the circuits on this port, to tell unknown S from C. */
 	DECLARE_BITMAP(stags, VLAN_N_VID);
 	struct erdev_port_stats __percpu *stats;
-	struct rcu_head rcu;
 };
 
 /* One link of a circuit: its place on a port. */
@@ -90,6 +97,7 @@ struct erdev_subnet {
 };
 
 struct erdev_peering {
+	struct rcu_head rcu;			/* sysfs reads it under RCU */
 	struct erdev_circuit *circuit;
 	enum erdev_peering_type type;
 	u16 ctag;
@@ -99,6 +107,7 @@ struct erdev_peering {
 };
 
 struct erdev_circuit {
+	struct rcu_head rcu;			/* sysfs reads it under RCU */
 	struct list_head node;			/* erdev_net.circuits */
 	struct net *net;
 	char name[ERDEV_CIRCUIT_NAME_LEN + 1];
@@ -120,7 +129,8 @@ struct erdev_dev {
 	struct net_device *lower;
 	netdevice_tracker lower_tracker;
 	struct erdev_port *port;
-	struct erdev_peering *peering;		/* NULL once unregistered */
+	/* NULL once queued for unregistration; RTNL, or RCU for sysfs. */
+	struct erdev_peering __rcu *peering;
 	struct hlist_node hnode;
 	/* Copies of the configuration for the data path. */
 	u32 key;
@@ -129,13 +139,18 @@ struct erdev_dev {
 	u16 ctag;
 	enum erdev_encap encap;
 	enum erdev_link_role role;
-	bool upper_linked;
-	bool vid_added;
+	/* The NIC's address when we last looked, as 8021q's real_dev_addr. */
+	u8 lower_addr[ETH_ALEN];
+	bool bound;			/* hashed, upper-linked, VID added */
 };
 
 struct erdev_net {
 	struct list_head circuits;
-	u32 gen;		/* bumped on every change, for dumps */
+	/*
+	 * Bumped on every change, for dumps. Never 0: a dump's first part
+	 * has no previous sequence to compare against when it is 0.
+	 */
+	u32 gen;
 };
 
 extern unsigned int erdev_net_id;
@@ -147,6 +162,19 @@ extern struct genl_family erdev_nl_family;
 static inline struct erdev_net *erdev_pernet(struct net *net)
 {
 	return net_generic(net, erdev_net_id);
+}
+
+static inline void erdev_gen_bump(struct net *net)
+{
+	struct erdev_net *en = erdev_pernet(net);
+
+	if (!++en->gen)
+		en->gen = 1;
+}
+
+static inline struct erdev_peering *erdev_dev_peering(struct erdev_dev *priv)
+{
+	return rtnl_dereference(priv->peering);
 }
 
 static inline u32 erdev_key(u16 stag, u16 ctag)
@@ -167,10 +195,14 @@ void erdev_dev_delete(struct net_device *dev, struct list_head *head);
 int erdev_port_check_lower(struct net_device *lower,
 			   struct netlink_ext_ack *extack,
 			   const struct nlattr *attr);
+int erdev_port_check_vlan(struct net_device *lower, __be16 tpid, u16 vid,
+			  struct netlink_ext_ack *extack,
+			  const struct nlattr *attr);
 struct erdev_port *erdev_port_get(struct net_device *lower);
 struct erdev_port *erdev_port_create(struct net_device *lower,
 				     enum erdev_encap encap, __be16 tpid);
-void erdev_port_destroy(struct erdev_port *port);
+void erdev_port_hold(struct erdev_port *port);
+void erdev_port_put(struct erdev_port *port);
 void erdev_port_read_stats(const struct erdev_port *port,
 			   struct erdev_port_counters *c);
 int erdev_notifier_init(void);
@@ -189,12 +221,14 @@ int erdev_circuit_new(struct net *net, struct erdev_circuit *tmpl,
 		      int ifindex[ERDEV_LINKS], struct nlattr *attrs[],
 		      struct netlink_ext_ack *extack);
 void erdev_circuit_del(struct erdev_circuit *circuit);
+void erdev_circuit_queue_del(struct erdev_circuit *circuit,
+			     struct list_head *kill);
 int erdev_peering_new(struct erdev_circuit *circuit,
 		      const struct erdev_peering *tmpl,
 		      struct nlattr *attrs[], struct netlink_ext_ack *extack);
 void erdev_peering_del(struct erdev_peering *peering);
 void erdev_port_flush(struct net_device *lower);
-void erdev_net_flush(struct net *net);
+void erdev_net_flush(struct net *net, struct list_head *kill);
 
 /* subnet.c */
 int erdev_subnets_parse(struct erdev_peering *p, struct nlattr **attrs,

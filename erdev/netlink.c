@@ -62,8 +62,8 @@ static const struct nla_policy erdev_circuit_nl_policy[ERDEV_A_CIRCUIT_MAX + 1] 
 	[ERDEV_A_CIRCUIT_ENCAP]		= NLA_POLICY_MAX(NLA_U32, 1),
 	[ERDEV_A_CIRCUIT_TPID]		= { .type = NLA_BE16 },
 	[ERDEV_A_CIRCUIT_STAG]		= NLA_POLICY_RANGE(NLA_U16, 1, 4094),
-	[ERDEV_A_CIRCUIT_PRIMARY_IFINDEX] = { .type = NLA_U32 },
-	[ERDEV_A_CIRCUIT_SECONDARY_IFINDEX] = { .type = NLA_U32 },
+	[ERDEV_A_CIRCUIT_PRIMARY_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[ERDEV_A_CIRCUIT_SECONDARY_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[ERDEV_A_CIRCUIT_BANDWIDTH]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[ERDEV_A_CIRCUIT_SKU]		= NLA_POLICY_MAX(NLA_U32, 2),
 	[ERDEV_A_CIRCUIT_BILLING]	= NLA_POLICY_MAX(NLA_U32, 1),
@@ -163,10 +163,24 @@ static int erdev_nl_fill_peering(struct sk_buff *skb,
 	return 0;
 }
 
+/* The ifindex of a link's NIC, 0 for a link the circuit does not have. */
+static u32 erdev_link_ifindex(const struct erdev_circuit *circuit, int role)
+{
+	const struct erdev_port *port = circuit->link[role].port;
+
+	return port ? port->dev->ifindex : 0;
+}
+
+/*
+ * @key: include the service key, for a requester with CAP_NET_ADMIN over
+ * the circuit's namespace only (it authorises provisioning the circuit).
+ */
 static int erdev_nl_fill_circuit(struct sk_buff *skb,
 				 const struct erdev_circuit *circuit,
-				 bool stats)
+				 bool stats, bool key)
 {
+	u32 primary = erdev_link_ifindex(circuit, ERDEV_LINK_ROLE_PRIMARY);
+	u32 secondary = erdev_link_ifindex(circuit, ERDEV_LINK_ROLE_SECONDARY);
 	struct nlattr *nest;
 	int type;
 
@@ -177,16 +191,15 @@ static int erdev_nl_fill_circuit(struct sk_buff *skb,
 	    nla_put_be16(skb, ERDEV_A_CIRCUIT_TPID, circuit->tpid) ||
 	    (circuit->stag &&
 	     nla_put_u16(skb, ERDEV_A_CIRCUIT_STAG, circuit->stag)) ||
-	    nla_put_u32(skb, ERDEV_A_CIRCUIT_PRIMARY_IFINDEX,
-			circuit->link[0].port->dev->ifindex) ||
-	    (circuit->link[1].port &&
-	     nla_put_u32(skb, ERDEV_A_CIRCUIT_SECONDARY_IFINDEX,
-			 circuit->link[1].port->dev->ifindex)) ||
+	    (primary &&
+	     nla_put_u32(skb, ERDEV_A_CIRCUIT_PRIMARY_IFINDEX, primary)) ||
+	    (secondary &&
+	     nla_put_u32(skb, ERDEV_A_CIRCUIT_SECONDARY_IFINDEX, secondary)) ||
 	    (circuit->bandwidth &&
 	     nla_put_u32(skb, ERDEV_A_CIRCUIT_BANDWIDTH, circuit->bandwidth)) ||
 	    nla_put_u32(skb, ERDEV_A_CIRCUIT_SKU, circuit->sku) ||
 	    nla_put_u32(skb, ERDEV_A_CIRCUIT_BILLING, circuit->billing) ||
-	    (circuit->has_service_key &&
+	    (key && circuit->has_service_key &&
 	     nla_put(skb, ERDEV_A_CIRCUIT_SERVICE_KEY,
 		     sizeof(circuit->service_key), circuit->service_key)))
 		return -EMSGSIZE;
@@ -237,7 +250,8 @@ static int erdev_nl_fill_port(struct sk_buff *skb,
 static int erdev_nl_circuit_msg(struct sk_buff *skb,
 				const struct erdev_circuit *circuit,
 				u32 portid, u32 seq, int flags, u8 cmd,
-				bool stats, struct netlink_callback *cb)
+				bool stats, bool key,
+				struct netlink_callback *cb)
 {
 	void *hdr;
 	int role;
@@ -247,7 +261,7 @@ static int erdev_nl_circuit_msg(struct sk_buff *skb,
 		return -EMSGSIZE;
 	if (cb)
 		genl_dump_check_consistent(cb, hdr);
-	if (erdev_nl_fill_circuit(skb, circuit, stats))
+	if (erdev_nl_fill_circuit(skb, circuit, stats, key))
 		goto cancel;
 	for (role = 0; stats && role < ERDEV_LINKS; role++)
 		if (circuit->link[role].port &&
@@ -297,7 +311,9 @@ void erdev_nl_notify_circuit(struct erdev_circuit *circuit, u8 cmd)
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
 		return;
-	if (erdev_nl_circuit_msg(skb, circuit, 0, 0, 0, cmd, false, NULL)) {
+	/* Anyone in the namespace may listen: never the service key. */
+	if (erdev_nl_circuit_msg(skb, circuit, 0, 0, 0, cmd, false, false,
+				 NULL)) {
 		nlmsg_free(skb);
 		return;
 	}
@@ -360,14 +376,24 @@ static int erdev_nl_refuse(struct genl_info *info, struct nlattr *attr,
 	return -EINVAL;
 }
 
+/*
+ * The spec's [A-Za-z][A-Za-z0-9_-]*, in ASCII: the kernel's isalpha() and
+ * isalnum() are Latin-1 and take bytes 0xC0-0xFF too.
+ */
+static bool erdev_name_letter(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 static bool erdev_name_valid(const char *name)
 {
 	size_t i, len = strlen(name);
 
-	if (!len || len > ERDEV_CIRCUIT_NAME_LEN || !isalpha(name[0]))
+	if (!len || len > ERDEV_CIRCUIT_NAME_LEN || !erdev_name_letter(name[0]))
 		return false;
 	for (i = 1; i < len; i++)
-		if (!isalnum(name[i]) && name[i] != '-' && name[i] != '_')
+		if (!erdev_name_letter(name[i]) && !isdigit(name[i]) &&
+		    name[i] != '-' && name[i] != '_')
 			return false;
 	return true;
 }
@@ -499,6 +525,7 @@ static int erdev_nl_circuit_get_doit(struct sk_buff *skb,
 	err = erdev_nl_circuit_msg(msg, circuit, info->snd_portid,
 				   info->snd_seq, 0, info->genlhdr->cmd,
 				   info->genlhdr->cmd == ERDEV_CMD_STATS_GET,
+				   netlink_net_capable(skb, CAP_NET_ADMIN),
 				   NULL);
 	if (err) {
 		nlmsg_free(msg);
@@ -510,6 +537,7 @@ static int erdev_nl_circuit_get_doit(struct sk_buff *skb,
 static int erdev_nl_circuit_get_dumpit(struct sk_buff *skb,
 				       struct netlink_callback *cb)
 {
+	bool key = netlink_net_capable(cb->skb, CAP_NET_ADMIN);
 	u8 cmd = erdev_dump_cmd(cb);
 	struct net *net = sock_net(skb->sk);
 	struct erdev_circuit *circuit;
@@ -526,7 +554,8 @@ static int erdev_nl_circuit_get_dumpit(struct sk_buff *skb,
 		err = erdev_nl_circuit_msg(skb, circuit,
 					   NETLINK_CB(cb->skb).portid,
 					   cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					   cmd, cmd == ERDEV_CMD_STATS_GET, cb);
+					   cmd, cmd == ERDEV_CMD_STATS_GET, key,
+					   cb);
 		if (err) {
 			idx--;
 			break;
@@ -585,7 +614,7 @@ static int erdev_nl_circuit_set_doit(struct sk_buff *skb,
 	if (tb[ERDEV_A_CIRCUIT_BILLING])
 		circuit->billing = nla_get_u32(tb[ERDEV_A_CIRCUIT_BILLING]);
 
-	erdev_pernet(circuit->net)->gen++;
+	erdev_gen_bump(circuit->net);
 	erdev_nl_notify_circuit(circuit, ERDEV_CMD_CIRCUIT_CHANGE_NTF);
 	return 0;
 }

@@ -6,6 +6,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
+#include <linux/if_vlan.h>
 #include <linux/mm.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -42,6 +43,12 @@ int erdev_port_check_lower(struct net_device *lower,
 				       lower->name);
 		goto bad;
 	}
+	/* As vlan_check_real_dev(): such a NIC drops every tagged frame. */
+	if (lower->features & NETIF_F_VLAN_CHALLENGED) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "%s cannot carry VLANs",
+				       lower->name);
+		goto bad;
+	}
 	if (netdev_is_rx_handler_busy(lower) && !netif_is_erdev_port(lower)) {
 		NL_SET_ERR_MSG_FMT_MOD(extack,
 				       "%s is busy: bridge port, bond slave or other rx_handler",
@@ -52,6 +59,32 @@ int erdev_port_check_lower(struct net_device *lower,
 bad:
 	NL_SET_BAD_ATTR(extack, attr);
 	return -EBUSY;
+}
+
+/*
+ * Is (@tpid, @vid) on @lower taken by an 8021q device? vlan_do_receive()
+ * runs before any rx_handler, so such a device would silently take every
+ * frame of that tag away from the circuit.
+ */
+int erdev_port_check_vlan(struct net_device *lower, __be16 tpid, u16 vid,
+			  struct netlink_ext_ack *extack,
+			  const struct nlattr *attr)
+{
+	struct net_device *vlan;
+	int err = 0;
+
+	rcu_read_lock();
+	vlan = __vlan_find_dev_deep_rcu(lower, tpid, vid);
+	if (vlan) {
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "VLAN %u (TPID 0x%04x) on %s is taken by 8021q device %s",
+				       vid, ntohs(tpid), lower->name,
+				       vlan->name);
+		NL_SET_BAD_ATTR(extack, attr);
+		err = -EBUSY;
+	}
+	rcu_read_unlock();
+	return err;
 }
 
 struct erdev_port *erdev_port_create(struct net_device *lower,
@@ -92,18 +125,30 @@ free_port:
 	return ERR_PTR(err);
 }
 
-/* The last circuit left the NIC. */
-void erdev_port_destroy(struct erdev_port *port)
+void erdev_port_hold(struct erdev_port *port)
+{
+	ASSERT_RTNL();
+	port->count++;
+}
+
+/* The last circuit link or interface let go of the port. */
+static void erdev_port_destroy(struct erdev_port *port)
 {
 	struct net_device *lower = port->dev;
 
-	ASSERT_RTNL();
 	WARN_ON(!list_empty(&port->circuits));
 	/* Waits for every reader of the handler and its data. */
 	netdev_rx_handler_unregister(lower);
 	netdev_put(lower, &port->dev_tracker);
 	free_percpu(port->stats);
 	kvfree(port);
+}
+
+void erdev_port_put(struct erdev_port *port)
+{
+	ASSERT_RTNL();
+	if (!--port->count)
+		erdev_port_destroy(port);
 }
 
 void erdev_port_read_stats(const struct erdev_port *port,
@@ -140,11 +185,79 @@ static void erdev_port_propagate(struct erdev_port *port, unsigned long event)
 		erdev_dev_lower_changed(priv->dev, event);
 }
 
+/* The VLAN IDs the port asked the NIC's filter for (vlan_vid_add()). */
+static bool erdev_port_vid_used(const struct erdev_port *port, u16 vid)
+{
+	if (port->encap == ERDEV_ENCAP_QINQ)
+		return test_bit(vid, port->stags);
+	return erdev_port_lookup(port, erdev_key(0, vid));
+}
+
+/*
+ * The NIC's VLAN filter was switched on or off (ethtool -K rx-vlan-filter):
+ * hand it our VLAN IDs again, or take them back. 8021q does this for the
+ * IDs in the NIC's vlan_info, ours included, but only while it is loaded;
+ * a VLAN ID given twice is harmless to the NIC's filter.
+ */
+static int erdev_port_filter(struct erdev_port *port, __be16 proto, bool add)
+{
+	struct net_device *lower = port->dev;
+	const struct net_device_ops *ops = lower->netdev_ops;
+	netdev_features_t f = proto == htons(ETH_P_8021AD) ?
+			      NETIF_F_HW_VLAN_STAG_FILTER :
+			      NETIF_F_HW_VLAN_CTAG_FILTER;
+	int err = 0;
+	u16 vid;
+
+	if (proto != port->tpid || !(lower->features & f) ||
+	    !netif_device_present(lower))
+		return 0;
+	rcu_read_lock();
+	for (vid = 1; vid < VLAN_VID_MASK && !err; vid++) {
+		if (!erdev_port_vid_used(port, vid))
+			continue;
+		if (add)
+			err = ops->ndo_vlan_rx_add_vid(lower, proto, vid);
+		else
+			ops->ndo_vlan_rx_kill_vid(lower, proto, vid);
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+/*
+ * An 8021q device is being stacked on the NIC. Refuse it on a VLAN ID a
+ * circuit uses: vlan_do_receive() would take the circuit's frames.
+ */
+static int erdev_port_precheck_upper(struct erdev_port *port,
+				     struct netdev_notifier_changeupper_info *info)
+{
+	struct netlink_ext_ack *extack = info->info.extack;
+	struct net_device *upper = info->upper_dev;
+	u16 vid;
+	bool used;
+
+	if (!info->linking || !is_vlan_dev(upper) ||
+	    vlan_dev_vlan_proto(upper) != port->tpid)
+		return 0;
+	vid = vlan_dev_vlan_id(upper);
+	rcu_read_lock();
+	used = erdev_port_vid_used(port, vid);
+	rcu_read_unlock();
+	if (!used)
+		return 0;
+	NL_SET_ERR_MSG_FMT_MOD(extack,
+			       "VLAN %u (TPID 0x%04x) on %s is used by an ExpressRoute circuit",
+			       vid, ntohs(port->tpid), port->dev->name);
+	return -EBUSY;
+}
+
 static int erdev_device_event(struct notifier_block *unused,
 			      unsigned long event, void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct erdev_port *port;
+	int err;
 
 	if (netif_is_erdev(dev)) {
 		erdev_dev_event(dev, event);
@@ -163,6 +276,27 @@ static int erdev_device_event(struct notifier_block *unused,
 	case NETDEV_CHANGEADDR:
 	case NETDEV_FEAT_CHANGE:
 		erdev_port_propagate(port, event);
+		break;
+	case NETDEV_NOTIFY_PEERS:
+	case NETDEV_BONDING_FAILOVER:
+	case NETDEV_RESEND_IGMP:
+		/* Gratuitous ARP, unsolicited NA, IGMP reports, as 8021q. */
+		erdev_port_propagate(port, event);
+		break;
+	case NETDEV_PRECHANGEUPPER:
+		err = erdev_port_precheck_upper(port, ptr);
+		return notifier_from_errno(err);
+	case NETDEV_CVLAN_FILTER_PUSH_INFO:
+		err = erdev_port_filter(port, htons(ETH_P_8021Q), true);
+		return notifier_from_errno(err);
+	case NETDEV_SVLAN_FILTER_PUSH_INFO:
+		err = erdev_port_filter(port, htons(ETH_P_8021AD), true);
+		return notifier_from_errno(err);
+	case NETDEV_CVLAN_FILTER_DROP_INFO:
+		erdev_port_filter(port, htons(ETH_P_8021Q), false);
+		break;
+	case NETDEV_SVLAN_FILTER_DROP_INFO:
+		erdev_port_filter(port, htons(ETH_P_8021AD), false);
 		break;
 	case NETDEV_UNREGISTER:
 		/* A namespace move, not a removal: stay bound, as 8021q does. */

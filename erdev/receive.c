@@ -125,19 +125,26 @@ static rx_handler_result_t erdev_rx_qinq(struct sk_buff *skb,
 	}
 
 	/*
-	 * Drop the S-tag and let skb_vlan_untag() lift the C-tag out of the
-	 * data exactly as the core does for an outer tag (unshare, pull,
-	 * move the MAC header, reset the offsets); then drop it too.
+	 * The frame is ours: make it ours alone before touching it, as
+	 * vlan_do_receive() does. Then drop the S-tag and let
+	 * skb_vlan_untag() lift the C-tag out of the data exactly as the
+	 * core does for an outer tag (pull, move the MAC header, reset the
+	 * offsets); then drop it too.
 	 */
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (unlikely(!skb))
+		goto dropped;
 	__vlan_hwaccel_clear_tag(skb);
 	skb = skb_vlan_untag(skb);
-	if (unlikely(!skb)) {
-		DEV_STATS_INC(priv->dev, rx_dropped);
-		*pskb = NULL;
-		return RX_HANDLER_CONSUMED;
-	}
+	if (unlikely(!skb))
+		goto dropped;
 	__vlan_hwaccel_clear_tag(skb);
 	return erdev_deliver(skb, priv, pskb);
+
+dropped:
+	DEV_STATS_INC(priv->dev, rx_dropped);
+	*pskb = NULL;
+	return RX_HANDLER_CONSUMED;
 }
 
 rx_handler_result_t erdev_handle_frame(struct sk_buff **pskb)

@@ -14,40 +14,48 @@ static const char * const erdev_sku_names[] = {
 	[ERDEV_SKU_PREMIUM] = "premium",
 };
 
-static const struct erdev_dev *to_erdev(struct device *d)
+static struct erdev_dev *to_erdev(struct device *d)
 {
 	return netdev_priv(to_net_dev(d));
 }
 
 /*
- * The attributes go away in unregister, before the peering and circuit
- * are freed, so a reader always finds them alive. They can only be missing
- * on an interface whose registration failed half way.
+ * Readers do not take RTNL: the peering and its circuit are freed after an
+ * RCU grace period, and the interface forgets its peering as soon as it is
+ * queued for removal (-ENODEV from then on).
  */
-static const struct erdev_circuit *to_circuit(struct device *d)
+static const struct erdev_peering *to_peering(struct device *d)
 {
-	const struct erdev_peering *peering = READ_ONCE(to_erdev(d)->peering);
-
-	return peering ? peering->circuit : NULL;
+	return rcu_dereference(to_erdev(d)->peering);
 }
 
 static ssize_t circuit_show(struct device *d, struct device_attribute *attr,
 			    char *buf)
 {
-	const struct erdev_circuit *circuit = to_circuit(d);
+	const struct erdev_peering *peering;
+	ssize_t ret = -ENODEV;
 
-	return circuit ? sysfs_emit(buf, "%s\n", circuit->name) : -ENODEV;
+	rcu_read_lock();
+	peering = to_peering(d);
+	if (peering)
+		ret = sysfs_emit(buf, "%s\n", peering->circuit->name);
+	rcu_read_unlock();
+	return ret;
 }
 static DEVICE_ATTR_RO(circuit);
 
 static ssize_t peering_show(struct device *d, struct device_attribute *attr,
 			    char *buf)
 {
-	const struct erdev_peering *peering = READ_ONCE(to_erdev(d)->peering);
+	const struct erdev_peering *peering;
+	ssize_t ret = -ENODEV;
 
-	return peering ? sysfs_emit(buf, "%s\n",
-				    erdev_peering_name(peering->type)) :
-			 -ENODEV;
+	rcu_read_lock();
+	peering = to_peering(d);
+	if (peering)
+		ret = sysfs_emit(buf, "%s\n", erdev_peering_name(peering->type));
+	rcu_read_unlock();
+	return ret;
 }
 static DEVICE_ATTR_RO(peering);
 
@@ -91,36 +99,60 @@ static DEVICE_ATTR_RO(ctag);
 static ssize_t bandwidth_mbps_show(struct device *d,
 				   struct device_attribute *attr, char *buf)
 {
-	const struct erdev_circuit *circuit = to_circuit(d);
+	const struct erdev_peering *peering;
+	ssize_t ret = -ENODEV;
 
-	return circuit ? sysfs_emit(buf, "%u\n",
-				    READ_ONCE(circuit->bandwidth)) : -ENODEV;
+	rcu_read_lock();
+	peering = to_peering(d);
+	if (peering)
+		ret = sysfs_emit(buf, "%u\n",
+				 READ_ONCE(peering->circuit->bandwidth));
+	rcu_read_unlock();
+	return ret;
 }
 static DEVICE_ATTR_RO(bandwidth_mbps);
 
 static ssize_t sku_show(struct device *d, struct device_attribute *attr,
 			char *buf)
 {
-	const struct erdev_circuit *circuit = to_circuit(d);
+	const struct erdev_peering *peering;
+	ssize_t ret = -ENODEV;
 
-	return circuit ? sysfs_emit(buf, "%s\n",
-				    erdev_sku_names[READ_ONCE(circuit->sku)]) :
-			 -ENODEV;
+	rcu_read_lock();
+	peering = to_peering(d);
+	if (peering)
+		ret = sysfs_emit(buf, "%s\n",
+				 erdev_sku_names[READ_ONCE(peering->circuit->sku)]);
+	rcu_read_unlock();
+	return ret;
 }
 static DEVICE_ATTR_RO(sku);
 
+/*
+ * The service key authorises provisioning of the circuit: readable by the
+ * owner only, that is root of the interface's network namespace (sysfs
+ * gives net devices that namespace's owner).
+ */
 static ssize_t service_key_show(struct device *d,
 				struct device_attribute *attr, char *buf)
 {
-	const struct erdev_circuit *circuit = to_circuit(d);
+	const struct erdev_peering *peering;
+	const struct erdev_circuit *circuit;
+	ssize_t ret = -ENODEV;
 
-	if (!circuit)
-		return -ENODEV;
-	if (!circuit->has_service_key)
-		return sysfs_emit(buf, "\n");
-	return sysfs_emit(buf, "%pUb\n", circuit->service_key);
+	rcu_read_lock();
+	peering = to_peering(d);
+	if (peering) {
+		circuit = peering->circuit;
+		if (circuit->has_service_key)
+			ret = sysfs_emit(buf, "%pUb\n", circuit->service_key);
+		else
+			ret = sysfs_emit(buf, "\n");
+	}
+	rcu_read_unlock();
+	return ret;
 }
-static DEVICE_ATTR_RO(service_key);
+static DEVICE_ATTR_ADMIN_RO(service_key);
 
 static struct attribute *erdev_attrs[] = {
 	&dev_attr_circuit.attr,
