@@ -417,3 +417,97 @@ erdev_reload()
 	rmmod erdev 2>/dev/null
 	insmod "$ERDEV_KO"
 }
+
+# Kernel reports during a test. klog_mark: remember where the kernel log
+# ends. klog_reports: print the report lines (as tools/vm/scan-kernel-log.awk
+# counts them: BUG, WARNING, KASAN, Oops, refcount, lockdep, RCU, ...)
+# logged since the mark; status 0 when there are none, so that a check
+# fails on the step that made them.
+KLOG_REPORT_ERE='BUG:|WARNING:|KASAN|UBSAN|Oops|general protection|kernel BUG at|refcount_t:|unregister_netdevice: waiting|possible circular locking|suspicious RCU usage|inconsistent lock state|sleeping function called from invalid context|possible recursive locking|list_add corruption|list_del corruption|ODEBUG:|ref_tracker: '
+KLOG_MARK=0
+
+klog_mark()
+{
+	KLOG_MARK=$(dmesg | wc -l)
+}
+
+klog_reports()
+{
+	local new
+
+	new=$(dmesg | tail -n +"$((KLOG_MARK + 1))" | grep -E "$KLOG_REPORT_ERE")
+	[ -z "$new" ] && return 0
+	printf '%s\n' "$new"
+	return 1
+}
+
+# Kernel function calls, counted with a kprobe event by the name of the
+# task that made them (so that the namespace cleanup of an earlier test,
+# in a kworker, is not counted). kprobe_start FUNC [FETCHARG...]: returns
+# 1 when kprobe events are not available. kprobe_lines COMM: the trace
+# lines of the calls so far by tasks named COMM. kprobe_stop: remove the
+# probe (also at exit).
+KPROBE_DIR=
+kprobe_tracefs()
+{
+	local d
+
+	for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+		[ -w "$d/kprobe_events" ] && { echo "$d"; return 0; }
+	done
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null &&
+		[ -w /sys/kernel/tracing/kprobe_events ] &&
+		echo /sys/kernel/tracing
+}
+
+kprobe_start()
+{
+	KPROBE_DIR=$(kprobe_tracefs) || return 1
+	grep -qw "$1" /proc/kallsyms || return 1
+	echo "p:erdev_selftest/call $*" >>"$KPROBE_DIR/kprobe_events" ||
+		return 1
+	defer kprobe_stop
+	echo >"$KPROBE_DIR/trace"
+	echo 1 >"$KPROBE_DIR/events/erdev_selftest/call/enable"
+}
+
+kprobe_lines()
+{
+	awk -v comm="$1" '
+		/^#/ { next }
+		{ task = $1; sub(/-[0-9]+$/, "", task) }
+		task == comm' "$KPROBE_DIR/trace"
+}
+
+kprobe_stop()
+{
+	[ -n "$KPROBE_DIR" ] || return 0
+	echo 0 >"$KPROBE_DIR/events/erdev_selftest/call/enable" 2>/dev/null
+	echo "-:erdev_selftest/call" >>"$KPROBE_DIR/kprobe_events" 2>/dev/null
+	echo >"$KPROBE_DIR/trace"
+	KPROBE_DIR=
+}
+
+# Unregister batches: calls of the kernel's unregister_netdevice_many with
+# a non-empty list (8021q and rtnl_link_unregister() make empty ones).
+# batches_start, then batches_count COMM.
+batches_start()
+{
+	local func=unregister_netdevice_many
+
+	grep -qw unregister_netdevice_many_notify /proc/kallsyms &&
+		func=unregister_netdevice_many_notify
+	# The list head (x86-64: first argument in %di) and its first entry.
+	kprobe_start "$func" head=%di:x64 "next=+0(%di):x64"
+}
+
+batches_count()
+{
+	kprobe_lines "$1" | awk '
+		{
+			h = $0; sub(/.*head=/, "", h); sub(/ .*/, "", h)
+			x = $0; sub(/.*next=/, "", x); sub(/ .*/, "", x)
+			if (h != x) n++
+		}
+		END { print n + 0 }'
+}

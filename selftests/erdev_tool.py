@@ -8,7 +8,8 @@
       CMD: circuit-new, circuit-set, circuit-del, peering-new, peering-del.
       Keys: name, encap, tpid, stag, primary, secondary (device names or
       ifindexes), bandwidth, sku, billing, service-key (32 hex digits),
-      circuit, type, ctag. Numbers may be given in hex (0x...).
+      circuit, type, ctag. Numbers may be given in hex (0x...), names may
+      hold \\xNN escapes for any byte.
       Prints "OK", or "Error: MESSAGE" (the extack message, or the errno
       text if there is none) and exits 1.
 
@@ -179,7 +180,9 @@ def encode(key, kind, value):
     if key in ENUMS and value in ENUMS[key]:
         value = str(ENUMS[key][value])
     if kind == "str":
-        return value.encode() + b"\0"
+        # \xNN escapes give any byte; other text is passed as it is
+        raw = value.encode("utf-8", "surrogateescape")
+        return raw.decode("unicode_escape").encode("latin-1") + b"\0"
     if kind == "hex":
         return bytes.fromhex(value.replace("-", ""))
     if kind == "ifindex":

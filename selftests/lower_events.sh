@@ -10,7 +10,17 @@
 #    and ercfg); back up: up;
 #  - MAC address: a NIC's new address goes to its interfaces, except to
 #    one whose address was set by hand; that one still receives (the NIC
-#    gets its address as a secondary unicast address).
+#    gets its address as a secondary unicast address), and that entry of
+#    the NIC's unicast filter follows the NIC's changes, never left behind;
+#  - offloads: checksum offload and TSO go and come back with the NIC's;
+#  - MTU below 68 on the NIC: the interfaces follow it down to 0, and a NIC
+#    without room for 68 bytes takes no new interface;
+#  - a bond under a circuit fails over: the interface sends a gratuitous
+#    ARP (NETDEV_NOTIFY_PEERS is passed on, with BONDING_FAILOVER and
+#    RESEND_IGMP);
+#  - the bond's VLAN filter is switched off and on: erdev hands it the
+#    circuit's S-tag again (seen with a kprobe on the bond's
+#    ndo_vlan_rx_add_vid), with 8021q unloaded too.
 # timeout: 300
 
 cd "$(dirname "$0")" || exit 1
@@ -71,10 +81,52 @@ macs()
 	echo
 }
 
+# uc_list DEV: the unicast addresses in DEV's filter, one line.
+uc_list()
+{
+	bridge -n "$EDGE" fdb show dev "$1" |
+		awk '$2 == "self" && $3 == "permanent" && $1 !~ /^(33:33|01:)/ { print $1 }' |
+		paste -sd' '
+}
+
+# offload_states DEV: "tx-checksumming tcp-segmentation-offload".
+offload_states()
+{
+	ip netns exec "$EDGE" ethtool -k "$1" | awk '
+		$1 == "tx-checksumming:" || $1 == "tcp-segmentation-offload:" {
+			print $2 }' | paste -sd' '
+}
+
+mtu_max()
+{
+	ip -n "$EDGE" -d -j link show "$1" | jq -r '.[0] | "\(.mtu) \(.max_mtu)"'
+}
+
+# bond0: active-backup over veths ba (active, the first) and bb (their
+# peers in $SW), circuit
+# b1 on it with a private peering, b1.p0 up with 10.9.0.1.
+bond_setup()
+{
+	setup_ns SW || return 1
+	ip -n "$EDGE" link add bond0 type bond mode active-backup miimon 100 \
+		num_grat_arp 1 || return 1
+	ip -n "$EDGE" link add ba type veth peer name pa netns "$SW" &&
+		ip -n "$EDGE" link add bb type veth peer name pb netns "$SW" &&
+		ip -n "$SW" link set pa up && ip -n "$SW" link set pb up &&
+		ip -n "$EDGE" link set ba master bond0 &&
+		ip -n "$EDGE" link set bb master bond0 &&
+		ip -n "$EDGE" link set bond0 up || return 1
+	er circuit add b1 stag 110 primary bond0 &&
+		er peering add b1 private ctag 210 &&
+		edge_up b1.p0 10.9.0.1 &&
+		busywait 10000 eval '[ "$(ip -n "$EDGE" -j link show b1.p0 | jq -r ".[0].operstate")" = UP ]'
+}
+
 ktap_print_header
-erdev_require ping
-ktap_set_plan 21
+erdev_require ping bridge tcpdump
+ktap_set_plan 37
 modprobe -q dummy 2>/dev/null
+modprobe -q bonding 2>/dev/null
 
 if ! erdev_topo; then
 	ktap_print_msg "cannot set up the namespaces"
@@ -122,5 +174,74 @@ check_eq "c1.p0 follows eth0, c1.m0 keeps its own" \
 ip -n "$EDGE" neigh flush dev c1.m0
 ip -n "$MSEE0" neigh flush dev s100.300
 check_ok "ping over c1.m0 with its own address" erdev_ping "$EDGE" 10.1.2.2
+
+# The unicast filter when the NIC's address changes under an interface
+# with an address of its own (c1.m0, 02:00:00:00:00:aa), as 8021q's
+# vlan_sync_address(): no entry while the NIC has that very address, and
+# none left behind when c1.m0 goes down.
+check_eq "eth0's unicast filter holds c1.m0's address" "02:00:00:00:00:aa" \
+	"$(uc_list eth0)"
+ip -n "$EDGE" link set eth0 address 02:00:00:00:00:aa
+check_eq "eth0 takes c1.m0's address: the filter entry goes" "" "$(uc_list eth0)"
+ip -n "$EDGE" link set c1.m0 down
+check_eq "c1.m0 down: nothing left in eth0's filter" "" "$(uc_list eth0)"
+ip -n "$EDGE" link set c1.m0 up
+ip -n "$EDGE" link set eth0 address $EDGE_MAC0
+check_eq "eth0 back to its own address: the entry is back" "02:00:00:00:00:aa" \
+	"$(uc_list eth0)"
+ip -n "$EDGE" link set c1.m0 down
+check_eq "c1.m0 down again: the entry goes" "" "$(uc_list eth0)"
+
+# Offloads follow the NIC both ways.
+ip netns exec "$EDGE" ethtool -K eth0 tx off >/dev/null
+check_eq "eth0 tx off: c1.p0 has no checksum offload and no TSO" "off off" \
+	"$(offload_states c1.p0)"
+ip netns exec "$EDGE" ethtool -K eth0 tx on >/dev/null
+check_eq "eth0 tx on: both are back on c1.p0" "on on" "$(offload_states c1.p0)"
+
+# MTU below what IPv4 needs: the interfaces follow the NIC down (to 0, as
+# 8021q's do), max_mtu never below mtu; a NIC without room for 68 bytes
+# takes no new interface.
+ip -n "$EDGE" link set eth3 mtu 70
+check_eq "eth3 MTU 70: q1.p0 MTU 62, maxmtu 62" "62 62" "$(mtu_max q1.p0)"
+ip -n "$EDGE" link set eth3 mtu 4
+check_eq "eth3 MTU 4: q1.p0 MTU 0, maxmtu 0" "0 0" "$(mtu_max q1.p0)"
+ip -n "$EDGE" link set eth3 mtu 1500
+check_ok "q1.p0 MTU 1492 again once eth3 has room" \
+	ip -n "$EDGE" link set q1.p0 mtu 1492
+ip -n "$EDGE" link add eth4 type dummy
+ip -n "$EDGE" link set eth4 mtu 4
+er circuit add z1 stag 9 primary eth4 >/dev/null
+check_refused "a peering on a NIC with MTU 4" \
+	"Error: erdev: MTU of eth4 is too small" \
+	er peering add z1 private ctag 9
+
+# A bond's failover under a circuit: the interface is told too
+# (NETDEV_NOTIFY_PEERS: a gratuitous ARP out of c1.p0's bond twin).
+check_ok "circuit b1 on bond0 (active-backup over ba, bb), b1.p0 10.9.0.1" \
+	bond_setup
+check_ok "capture on bond0" cap_start "$EDGE" bond0 bond
+ip -n "$EDGE" link set bond0 type bond active_slave bb
+check_ok "failover to bb: b1.p0 sends a gratuitous ARP" \
+	cap_wait bond 1 'vlan 110.*vlan 210.*ARP.*who-has 10\.9\.0\.1 .*tell 10\.9\.0\.1'
+cap_stop bond
+
+# The bond's VLAN filter switched off and on again (a bond passes its VLAN
+# IDs on to its slaves' filters): erdev hands b1's S-tag back itself, also
+# with 8021q unloaded (built in on some kernels: then it does so too).
+check_ok "bond0 rx-vlan-filter off" \
+	ip netns exec "$EDGE" ethtool -K bond0 rx-vlan-filter off
+rmmod 8021q 2>/dev/null
+if kprobe_start bond_vlan_rx_add_vid "vid=%dx:u16"; then
+	ip netns exec "$EDGE" ethtool -K bond0 rx-vlan-filter on
+	check_eq "bond0 rx-vlan-filter on: S-tag 110 is pushed to bond0 again" \
+		yes "$(kprobe_lines ethtool | grep -q 'vid=110$' && echo yes || echo no)"
+	kprobe_stop
+else
+	ip netns exec "$EDGE" ethtool -K bond0 rx-vlan-filter on
+	ktap_test_skip "bond0 rx-vlan-filter on: S-tag 110 is pushed to bond0 again" \
+		"no kprobe events"
+fi
+modprobe -q 8021q 2>/dev/null
 
 ktap_finished

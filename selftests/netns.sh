@@ -8,7 +8,8 @@
 #    exact counters and its sysfs; deleting that namespace deletes the
 #    interface, and its circuit shows the link as gone;
 #  - a NIC moved to another namespace keeps its circuit (as 8021q keeps its
-#    VLANs); deleting that namespace deletes the NIC and the circuit;
+#    VLANs), and refusals there do not name that circuit; deleting that
+#    namespace deletes the NIC and the circuit;
 #  - deleting a namespace with live circuits (one of them on a NIC that was
 #    moved out) deletes them and frees their NICs; the other namespaces'
 #    circuits stay; the module then unloads and loads again.
@@ -81,7 +82,7 @@ no_private_links()
 
 ktap_print_header
 erdev_require ping ethtool
-ktap_set_plan 24
+ktap_set_plan 26
 
 # A deleted namespace is cleaned up by a workqueue, later: the debug
 # kernel under load may take a while.
@@ -124,6 +125,12 @@ check_ok "c1.m0 in A still works" erdev_ping "$A" 10.1.2.2
 ip -n "$B" link set x0 netns "$D"
 check_eq "x0 moved from B to D: c3 stays, its NIC has no name in B" \
 	'["c3",null]' "$(er_ns "$B" -j show c3 | jq -c '.[0] | [.name, .primary]')"
+STATE_NS=$D check_refused "D is not told the name of B's circuit on x0 (S-tag)" \
+	"Error: erdev: S-tag 300 is used by a circuit of another namespace on x0" \
+	er_ns "$D" circuit add c5 stag 300 primary x0
+STATE_NS=$D check_refused "D is not told the name of B's circuit on x0 (encap)" \
+	"Error: erdev: x0 carries a circuit of another namespace with encap qinq" \
+	er_ns "$D" circuit add c5 encap dot1q primary x0
 cleanup_ns "$D"
 check_ok "D deleted with x0: circuit c3 is gone from B" \
 	busywait "$NS_GONE_MS" eval '! er_ns "$B" show c3 >/dev/null 2>&1'

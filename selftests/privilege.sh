@@ -8,7 +8,8 @@
 # permitted" and exit 1; nothing changed. Then, the family's
 # GENL_UNS_ADMIN_PERM: user nobody, as root of its own user and network
 # namespace (unshare -Urn), manages circuits on its own NICs, and sees
-# none of the circuits outside.
+# none of the circuits outside. The service key is shown to CAP_NET_ADMIN
+# only (netlink), to the namespace's root only (sysfs).
 # timeout: 300
 # No erdev code runs for a refused request (the generic netlink core
 # refuses it), and the reads are the other tests' too:
@@ -57,7 +58,7 @@ echo "$("$ERCFG" -j show)"
 
 ktap_print_header
 erdev_require capsh setpriv unshare
-ktap_set_plan 22
+ktap_set_plan 27
 
 modprobe -q dummy 2>/dev/null
 setup_ns EDGE || exit "$KSFT_FAIL"
@@ -86,6 +87,21 @@ for mode in nocap nobody; do
 	done
 done
 check_eq "the state is the one root made" "$state" "$(erdev_state "$EDGE")"
+
+# The service key authorises provisioning: only for CAP_NET_ADMIN over the
+# namespace (netlink), only for the namespace's root (sysfs, mode 0400).
+KEY=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0
+check_ok "circuit k1 with a service key, a private peering" \
+	eval 'er circuit add k1 stag 102 primary eth2 service-key $KEY &&
+		er peering add k1 private ctag 200'
+check_eq "root sees the service key (ercfg, sysfs)" "$KEY $KEY" \
+	"$(er -j show k1 | jq -r '.[0].service_key') $(ip netns exec "$EDGE" cat /sys/class/net/k1.p0/erdev/service_key)"
+check_eq "nocap: ercfg show has no service key" null \
+	"$(as nocap "$ERCFG" -j show k1 | jq -r '.[0].service_key')"
+check_eq "nobody: ercfg show has no service key" null \
+	"$(as nobody "$ERCFG" -j show k1 | jq -r '.[0].service_key')"
+check_fail "nobody: sysfs refuses the service key" \
+	as nobody cat /sys/class/net/k1.p0/erdev/service_key
 
 # Container root: CAP_NET_ADMIN over its own network namespace only.
 if ! setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Urn true 2>/dev/null; then

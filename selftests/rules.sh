@@ -80,13 +80,14 @@ name_again()
 
 ktap_print_header
 erdev_require
-ktap_set_plan 54
+ktap_set_plan 62
 
 modprobe -q dummy 2>/dev/null
 modprobe -q bridge 2>/dev/null
 modprobe -q bonding 2>/dev/null
 modprobe -q macvlan 2>/dev/null
 modprobe -q ipip 2>/dev/null
+modprobe -q vrf 2>/dev/null
 
 setup_ns EDGE || exit "$KSFT_FAIL"
 check_ok "NICs, bridge, bond, macvlan, circuits c1 d1 d2" setup
@@ -262,6 +263,63 @@ check_refused "kernel: circuit-set with a bandwidth and a fixed attribute change
 	raw_batch <<EOF
 circuit-set name=c1 bandwidth=5000 stag=101
 EOF
+
+# Requests that crashed the kernel (a circuit without a primary link) and
+# names with bytes that the kernel's Latin-1 isalpha() took.
+check_refused "kernel: ifindex 0 for a NIC" \
+	"$(printf 'Error: %s\n' "integer out of range" "integer out of range" \
+		"integer out of range")" \
+	raw_batch <<EOF
+circuit-new name=k1 stag=5 primary=0 secondary=eth6
+circuit-new name=k1 stag=5 primary=0
+circuit-new name=k1 stag=5 primary=eth6 secondary=0
+EOF
+check_refused "kernel: names with bytes 0xC0-0xFF" \
+	"$(printf 'Error: erdev: %s\n' \
+		"circuit name: 1 to 12 of [A-Za-z0-9_-], starting with a letter" \
+		"circuit name: 1 to 12 of [A-Za-z0-9_-], starting with a letter" \
+		"circuit name: 1 to 12 of [A-Za-z0-9_-], starting with a letter")" \
+	raw_batch <<'EOF'
+circuit-new name=k\xe9 stag=5 primary=eth6
+circuit-new name=\xc0k stag=5 primary=eth6
+circuit-new name=\xff stag=5 primary=eth6
+EOF
+
+# 8021q devices: vlan_do_receive() runs before erdev's rx_handler, so an
+# 8021q device on a circuit's VLAN ID would take its frames. Both orders
+# are refused; the other TPID, or another VLAN ID, is fine.
+ip -n "$EDGE" link add link eth6 name eth6.7 type vlan id 7
+ip -n "$EDGE" link add link eth2 name eth2.201 type vlan id 201
+state_forget
+check_refused "a circuit on the S-tag of an 8021q device" \
+	"Error: erdev: VLAN 7 (TPID 0x8100) on eth6 is taken by 8021q device eth6.7" \
+	er circuit add c3 stag 7 primary eth6
+check_refused "a dot1q peering on the VLAN of an 8021q device" \
+	"Error: erdev: VLAN 201 (TPID 0x8100) on eth2 is taken by 8021q device eth2.201" \
+	er peering add d2 private ctag 201
+REFUSED_RC=2 check_refused "an 8021q device on a circuit's S-tag" \
+	"Error: erdev: VLAN 100 (TPID 0x8100) on eth0 is used by an ExpressRoute circuit." \
+	ip -n "$EDGE" link add link eth0 name eth0.100 type vlan id 100
+REFUSED_RC=2 check_refused "an 8021q device on a dot1q peering's VLAN" \
+	"Error: erdev: VLAN 200 (TPID 0x8100) on eth2 is used by an ExpressRoute circuit." \
+	ip -n "$EDGE" link add link eth2 name eth2.200 type vlan id 200
+check_ok "802.1ad VLAN 100 and 802.1Q VLAN 200 (a C-tag) on eth0 are fine" \
+	eval 'ip -n "$EDGE" link add link eth0 name eth0.s100 type vlan proto 802.1ad id 100 &&
+		ip -n "$EDGE" link add link eth0 name eth0.200 type vlan id 200 &&
+		ip -n "$EDGE" link del eth0.s100 && ip -n "$EDGE" link del eth0.200'
+ip -n "$EDGE" link del eth6.7
+ip -n "$EDGE" link del eth2.201
+state_forget
+if ip -n "$EDGE" link add vrf0 type vrf table 10 2>/dev/null; then
+	state_forget
+	check_refused "a VLAN-challenged NIC (a VRF device)" \
+		"Error: erdev: vrf0 cannot carry VLANs" \
+		er circuit add c3 stag 7 primary vrf0
+	ip -n "$EDGE" link del vrf0
+else
+	ktap_test_skip "a VLAN-challenged NIC (a VRF device)" "no vrf module"
+fi
+state_forget
 
 # What can change does.
 check_ok "circuit set c1 bandwidth 2gbit sku premium billing unlimited" \
