@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Differences between the kernels erdev builds on (6.1 and later). Every
+ * Differences between the kernels erdev builds on (6.1 to 7.3). Every
  * version-dependent line of the driver lives in this file. The ERDEV_HAVE_*
  * macros come from Kbuild, which looks for the feature in the headers
  * rather than trusting a version number (distributions backport).
@@ -80,6 +80,20 @@ static inline char *erdev_extack_slot(void)
 	snprintf(__buf, ERDEV_EXTACK_LEN, KBUILD_MODNAME ": " fmt, ##args); \
 	__extack->_msg = __buf;						\
 } while (0)
+#endif
+
+/*
+ * 6.15 passes rtnl_link_ops.newlink its namespaces and attributes in a
+ * struct rtnl_newlink_params.
+ */
+#ifdef ERDEV_HAVE_NEWLINK_PARAMS
+#define ERDEV_NEWLINK_ARGS						\
+	struct net_device *dev, struct rtnl_newlink_params *params,	\
+	struct netlink_ext_ack *extack
+#else
+#define ERDEV_NEWLINK_ARGS						\
+	struct net *src_net, struct net_device *dev, struct nlattr *tb[], \
+	struct nlattr *data[], struct netlink_ext_ack *extack
 #endif
 
 #endif /* _ERDEV_COMPAT_H */

@@ -450,9 +450,7 @@ unregister:
 }
 
 /* rtnetlink: erdev interfaces are made by the erdev family only. */
-static int erdev_newlink(struct net *src_net, struct net_device *dev,
-			 struct nlattr *tb[], struct nlattr *data[],
-			 struct netlink_ext_ack *extack)
+static int erdev_newlink(ERDEV_NEWLINK_ARGS)
 {
 	NL_SET_ERR_MSG_MOD(extack,
 			   "erdev interfaces are created with \"ercfg peering add\"");
