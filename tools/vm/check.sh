@@ -53,9 +53,9 @@ trap 'kill "${bg_pids[@]}" 2>/dev/null; exit 130' INT TERM
 declare -A KV BUILT
 names=()
 for k in $KERNELS; do
-	case " $ALL_KERNELS " in
+	case " $KNOWN_KERNELS " in
 	*" $k "*) ;;
-	*) die "unknown kernel '$k' in KERNELS (known: $ALL_KERNELS)" ;;
+	*) die "unknown kernel '$k' in KERNELS (known: $KNOWN_KERNELS)" ;;
 	esac
 	v=$(kernel_kver "$k")
 	rc=$?
@@ -247,7 +247,10 @@ done
 lane_a=() lane_b=()
 if [ "${VM_PARALLEL:-2}" -ge 2 ] && [ ${#vm_names[@]} -ge 2 ]; then
 	for k in "${vm_names[@]}"; do
-		if [ "$k" = debug ]; then lane_a+=("$k"); else lane_b+=("$k"); fi
+		case "$k" in
+		debug*) lane_a+=("$k") ;;
+		*) lane_b+=("$k") ;;
+		esac
 	done
 	if [ ${#lane_a[@]} = 0 ]; then
 		lane_a=("${lane_b[0]}")

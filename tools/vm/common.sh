@@ -8,6 +8,10 @@
 #   6.12   the newest linux-image-6.12.*+deb12-amd64-unsigned in the archive.
 #   debug  the debug kernel kit in ../shared/kernels (KASAN, lockdep,
 #          kmemleak, ...); skipped when that folder has no kit.
+#   debug7.3  the 7.3 debug kit in ../shared/kernels/7.3: the same checkers
+#          on a kernel with the per-device instance lock (6.15+), whose
+#          rules only its lockdep checks. Not in the default matrix (one
+#          more debug lane costs CI half an hour): KERNELS=debug7.3.
 
 set -o pipefail
 
@@ -16,6 +20,7 @@ CACHE=${CACHE:-$ERDEV_ROOT/.cache}
 SHARED_KERNELS=${SHARED_KERNELS:-$ERDEV_ROOT/../shared/kernels}
 LINUX_SOURCE_TAR=${LINUX_SOURCE_TAR:-/usr/src/linux-source-6.12.tar.xz}
 ALL_KERNELS="6.1 6.12 debug"
+KNOWN_KERNELS="$ALL_KERNELS debug7.3"
 
 export DEBIAN_FRONTEND=noninteractive
 
@@ -49,12 +54,21 @@ resolve_612() {
 		sort -V | tail -n 1
 }
 
+# debug_kit_dir NAME: the folder of a debug kit (debug, debug7.3).
+debug_kit_dir() {
+	case "$1" in
+	debug) echo "$SHARED_KERNELS" ;;
+	debug*) echo "$SHARED_KERNELS/${1#debug}" ;;
+	esac
+}
+
+# debug_image_deb [NAME], debug_headers_deb [NAME]: the kit's packages.
 debug_image_deb() {
-	compgen -G "$SHARED_KERNELS/linux-image-*-erdebug_*.deb" | sort -V | tail -n 1
+	compgen -G "$(debug_kit_dir "${1:-debug}")/linux-image-*-erdebug_*.deb" | sort -V | tail -n 1
 }
 
 debug_headers_deb() {
-	compgen -G "$SHARED_KERNELS/linux-headers-*-erdebug_*.deb" | sort -V | tail -n 1
+	compgen -G "$(debug_kit_dir "${1:-debug}")/linux-headers-*-erdebug_*.deb" | sort -V | tail -n 1
 }
 
 # kernel_kver NAME: print the kernel release (uname -r) of a matrix kernel.
@@ -83,17 +97,17 @@ kernel_kver() {
 			apt_update && v=$(resolve_612)
 		fi
 		;;
-	debug)
-		deb=$(debug_image_deb)
+	debug | debug7.3)
+		deb=$(debug_image_deb "$1")
 		[ -n "$deb" ] || return 2
 		v=$(dpkg-deb -f "$deb" Package | sed 's/^linux-image-//')
 		;;
 	*)
-		die "unknown kernel '$1' (known: $ALL_KERNELS)"
+		die "unknown kernel '$1' (known: $KNOWN_KERNELS)"
 		;;
 	esac
 	[ -n "$v" ] || return 1
-	if [ "$1" != debug ]; then
+	if [ "${1#debug}" = "$1" ]; then
 		mkdir -p "$CACHE/resolved" && echo "$v" >"$c"
 	fi
 	echo "$v"

@@ -78,8 +78,8 @@ for k in ${KERNELS:-$ALL_KERNELS}; do
 		kver=$(kernel_kver "$k") || die "cannot resolve kernel $k from apt"
 		kpkgs+=("linux-headers-$kver")
 		;;
-	debug) ;;
-	*) die "unknown kernel '$k' in KERNELS (known: $ALL_KERNELS)" ;;
+	debug | debug7.3) ;;
+	*) die "unknown kernel '$k' in KERNELS (known: $KNOWN_KERNELS)" ;;
 	esac
 done
 need="$need $(missing "${kpkgs[@]}")"
@@ -113,10 +113,13 @@ if [ -n "$need" ]; then
 	msg "installed (log: $log)"
 fi
 
-# The debug kit's headers (a local .deb without dependencies).
-case " ${KERNELS:-$ALL_KERNELS} " in
-*" debug "*)
-	deb=$(debug_headers_deb)
+# The debug kits' headers (local .debs without dependencies).
+for k in ${KERNELS:-$ALL_KERNELS}; do
+	case "$k" in
+	debug | debug7.3) ;;
+	*) continue ;;
+	esac
+	deb=$(debug_headers_deb "$k")
 	if [ -n "$deb" ]; then
 		pkg=$(dpkg-deb -f "$deb" Package)
 		ver=$(dpkg-deb -f "$deb" Version)
@@ -130,8 +133,7 @@ case " ${KERNELS:-$ALL_KERNELS} " in
 			$SUDO dpkg -i "$deb" >/dev/null || die "dpkg -i $deb failed"
 		fi
 	else
-		msg "no debug kernel kit in $SHARED_KERNELS: the debug kernel will be skipped"
+		msg "no $k kernel kit in $(debug_kit_dir "$k"): that kernel will be skipped"
 	fi
-	;;
-esac
+done
 exit 0

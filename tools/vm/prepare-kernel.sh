@@ -21,8 +21,8 @@ kdir=$CACHE/kernels/$kver
 mkdir -p "$kdir" "$CACHE/debs"
 
 # 1. the image package
-if [ "$name" = debug ]; then
-	deb=$(debug_image_deb)
+if [ "${name#debug}" != "$name" ]; then
+	deb=$(debug_image_deb "$name")
 else
 	pkg=linux-image-$kver-unsigned
 	deb=$(compgen -G "$CACHE/debs/${pkg}_*.deb" | sort -V | tail -n 1)
