@@ -186,7 +186,7 @@ check_eq "eth0 takes c1.m0's address: the filter entry goes" "" "$(uc_list eth0)
 ip -n "$EDGE" link set c1.m0 down
 check_eq "c1.m0 down: nothing left in eth0's filter" "" "$(uc_list eth0)"
 ip -n "$EDGE" link set c1.m0 up
-ip -n "$EDGE" link set eth0 address $EDGE_MAC0
+ip -n "$EDGE" link set eth0 address "$EDGE_MAC0"
 check_eq "eth0 back to its own address: the entry is back" "02:00:00:00:00:aa" \
 	"$(uc_list eth0)"
 ip -n "$EDGE" link set c1.m0 down

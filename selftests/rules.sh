@@ -264,16 +264,7 @@ check_refused "kernel: circuit-set with a bandwidth and a fixed attribute change
 circuit-set name=c1 bandwidth=5000 stag=101
 EOF
 
-# Requests that crashed the kernel (a circuit without a primary link) and
-# names with bytes that the kernel's Latin-1 isalpha() took.
-check_refused "kernel: ifindex 0 for a NIC" \
-	"$(printf 'Error: %s\n' "integer out of range" "integer out of range" \
-		"integer out of range")" \
-	raw_batch <<EOF
-circuit-new name=k1 stag=5 primary=0 secondary=eth6
-circuit-new name=k1 stag=5 primary=0
-circuit-new name=k1 stag=5 primary=eth6 secondary=0
-EOF
+# Names with bytes that the kernel's Latin-1 isalpha() took.
 check_refused "kernel: names with bytes 0xC0-0xFF" \
 	"$(printf 'Error: erdev: %s\n' \
 		"circuit name: 1 to 12 of [A-Za-z0-9_-], starting with a letter" \
@@ -320,6 +311,18 @@ else
 	ktap_test_skip "a VLAN-challenged NIC (a VRF device)" "no vrf module"
 fi
 state_forget
+
+# ifindex 0 for a NIC: the module before the review made a circuit without
+# a primary link and oopsed on the next dump, with RTNL held. Last, so that
+# the checks above still run on such a module.
+check_refused "kernel: ifindex 0 for a NIC" \
+	"$(printf 'Error: %s\n' "integer out of range" "integer out of range" \
+		"integer out of range")" \
+	raw_batch <<EOF
+circuit-new name=k1 stag=5 primary=0 secondary=eth6
+circuit-new name=k1 stag=5 primary=0
+circuit-new name=k1 stag=5 primary=eth6 secondary=0
+EOF
 
 # What can change does.
 check_ok "circuit set c1 bandwidth 2gbit sku premium billing unlimited" \
