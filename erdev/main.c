@@ -94,3 +94,10 @@ MODULE_VERSION(ERDEV_VERSION);
 MODULE_DESCRIPTION("Azure ExpressRoute circuit interfaces");
 MODULE_ALIAS_GENL_FAMILY(ERDEV_FAMILY_NAME);
 MODULE_ALIAS_RTNL_LINK("erdev");
+/*
+ * erdev's VLAN IDs sit in the NIC's vlan_info (vlan_vid_add()), and it is
+ * 8021q's notifier that hands them to the NIC's filter again when the
+ * filter is switched back on. Pushing them from here as well would give a
+ * stacked NIC (a bond refcounts its slaves' IDs) every ID twice.
+ */
+MODULE_SOFTDEP("pre: 8021q");

@@ -194,38 +194,6 @@ static bool erdev_port_vid_used(const struct erdev_port *port, u16 vid)
 }
 
 /*
- * The NIC's VLAN filter was switched on or off (ethtool -K rx-vlan-filter):
- * hand it our VLAN IDs again, or take them back. 8021q does this for the
- * IDs in the NIC's vlan_info, ours included, but only while it is loaded;
- * a VLAN ID given twice is harmless to the NIC's filter.
- */
-static int erdev_port_filter(struct erdev_port *port, __be16 proto, bool add)
-{
-	struct net_device *lower = port->dev;
-	const struct net_device_ops *ops = lower->netdev_ops;
-	netdev_features_t f = proto == htons(ETH_P_8021AD) ?
-			      NETIF_F_HW_VLAN_STAG_FILTER :
-			      NETIF_F_HW_VLAN_CTAG_FILTER;
-	int err = 0;
-	u16 vid;
-
-	if (proto != port->tpid || !(lower->features & f) ||
-	    !netif_device_present(lower))
-		return 0;
-	rcu_read_lock();
-	for (vid = 1; vid < VLAN_VID_MASK && !err; vid++) {
-		if (!erdev_port_vid_used(port, vid))
-			continue;
-		if (add)
-			err = ops->ndo_vlan_rx_add_vid(lower, proto, vid);
-		else
-			ops->ndo_vlan_rx_kill_vid(lower, proto, vid);
-	}
-	rcu_read_unlock();
-	return err;
-}
-
-/*
  * An 8021q device is being stacked on the NIC. Refuse it on a VLAN ID a
  * circuit uses: vlan_do_receive() would take the circuit's frames.
  */
@@ -286,18 +254,6 @@ static int erdev_device_event(struct notifier_block *unused,
 	case NETDEV_PRECHANGEUPPER:
 		err = erdev_port_precheck_upper(port, ptr);
 		return notifier_from_errno(err);
-	case NETDEV_CVLAN_FILTER_PUSH_INFO:
-		err = erdev_port_filter(port, htons(ETH_P_8021Q), true);
-		return notifier_from_errno(err);
-	case NETDEV_SVLAN_FILTER_PUSH_INFO:
-		err = erdev_port_filter(port, htons(ETH_P_8021AD), true);
-		return notifier_from_errno(err);
-	case NETDEV_CVLAN_FILTER_DROP_INFO:
-		erdev_port_filter(port, htons(ETH_P_8021Q), false);
-		break;
-	case NETDEV_SVLAN_FILTER_DROP_INFO:
-		erdev_port_filter(port, htons(ETH_P_8021AD), false);
-		break;
 	case NETDEV_UNREGISTER:
 		/* A namespace move, not a removal: stay bound, as 8021q does. */
 		if (dev->reg_state != NETREG_UNREGISTERING)
