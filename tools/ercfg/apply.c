@@ -492,7 +492,7 @@ static int parse_apply(int argc, char **argv, const char **file,
 		} else if (!*file && (argv[i][0] != '-' || !argv[i][1])) {
 			*file = argv[i];
 		} else {
-			errmsg("unknown word \"%s\"", argv[i]);
+			errmsg("unknown word \"%s\"", shown(argv[i]));
 			return -1;
 		}
 	}
@@ -518,7 +518,7 @@ int run_state_command(int argc, char **argv, bool json)
 		   !strcmp(argv[1], "-j")) {
 		json = true;
 	} else if (argc > 1) {
-		errmsg("unknown word \"%s\"", argv[1]);
+		errmsg("unknown word \"%s\"", shown(argv[1]));
 		return -1;
 	}
 	/* Check the whole file before the module is asked anything. */

@@ -59,17 +59,52 @@ static const char usage_text[] =
 const char *errmsg_file;
 unsigned int errmsg_line;
 
+/*
+ * @s with its control characters as \xNN: the words from FILE are shown()
+ * already, this is for the rest (a file name with a newline in it).
+ */
+static void put_text(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c < 0x20 || c == 0x7f)
+			fprintf(stderr, "\\x%02x", c);
+		else
+			fputc(c, stderr);
+	}
+}
+
 void errmsg(const char *fmt, ...)
 {
+	char buf[512], *msg = buf;
 	va_list ap;
+	int n;
 
-	fputs("ercfg: ", stderr);
-	if (errmsg_file && errmsg_line)
-		fprintf(stderr, "%s:%u: ", errmsg_file, errmsg_line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (n < 0) {
+		buf[0] = '\0';
+	} else if ((size_t)n >= sizeof(buf)) {
+		msg = malloc(n + 1);
+		if (msg) {
+			va_start(ap, fmt);
+			vsnprintf(msg, n + 1, fmt, ap);
+			va_end(ap);
+		} else {
+			msg = buf;	/* cut */
+		}
+	}
+	fputs("ercfg: ", stderr);
+	if (errmsg_file && errmsg_line) {
+		put_text(errmsg_file);
+		fprintf(stderr, ":%u: ", errmsg_line);
+	}
+	put_text(msg);
 	fputc('\n', stderr);
+	if (msg != buf)
+		free(msg);
 }
 
 static int run(const struct request *req)
@@ -117,7 +152,7 @@ int main(int argc, char **argv)
 			req.json = true;
 			continue;
 		}
-		errmsg("unknown option \"%s\"", opt);
+		errmsg("unknown option \"%s\"", shown(opt));
 		return 1;
 	}
 	if (i == argc) {

@@ -105,6 +105,7 @@ void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* parse.c */
 int parse_command(int argc, char **argv, struct request *req);
 bool valid_circuit_name(const char *name);
+const char *shown(const char *word);	/* for a message: escaped, cut */
 int parse_vid(const char *str, uint16_t *vid);
 int parse_rate(const char *str, uint32_t *mbit);
 int parse_uuid(const char *str, uint8_t uuid[UUID_LEN]);

@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -190,6 +191,45 @@ int parse_uuid(const char *str, uint8_t uuid[UUID_LEN])
 	return 0;
 }
 
+/*
+ * A word of the user's (command line or FILE) as a message quotes it:
+ * bytes other than printable ASCII as \xNN and a backslash as \\, so that
+ * a message never carries a control character; cut after SHOWN_MAX bytes
+ * with "...", so that it stays one readable line. SHOWN_MAX keeps every
+ * valid word whole (a service key is 36 bytes, an IPv6 prefix at most
+ * 49). The text lives until the SHOWN_BUFS-th call after: enough for the
+ * words of one message.
+ */
+#define SHOWN_MAX	64
+#define SHOWN_BUFS	4
+
+const char *shown(const char *word)
+{
+	static char bufs[SHOWN_BUFS][SHOWN_MAX * 4 + sizeof("...")];
+	static unsigned int next;
+	char *out = bufs[next++ % SHOWN_BUFS], *p = out;
+	size_t i;
+
+	for (i = 0; word[i] && i < SHOWN_MAX; i++) {
+		unsigned char c = word[i];
+
+		if (c == '\\') {
+			*p++ = '\\';
+			*p++ = '\\';
+		} else if (c < 0x20 || c >= 0x7f) {
+			p += snprintf(p, 5, "\\x%02x", c);
+		} else {
+			*p++ = c;
+		}
+	}
+	if (word[i]) {
+		memcpy(p, "...", 3);
+		p += 3;
+	}
+	*p = '\0';
+	return out;
+}
+
 /* Parsers of option values. Each prints its own error. */
 
 static int opt_encap(struct request *req, const char *val)
@@ -197,7 +237,7 @@ static int opt_encap(struct request *req, const char *val)
 	if (!name_to_value(encap_names, ARRAY_SIZE(encap_names), val,
 			   &req->encap))
 		return 0;
-	errmsg("invalid encap \"%s\" (qinq|dot1q)", val);
+	errmsg("invalid encap \"%s\" (qinq|dot1q)", shown(val));
 	return -1;
 }
 
@@ -211,7 +251,7 @@ static int opt_tpid(struct request *req, const char *val)
 		req->tpid = 0x88a8;
 		return 0;
 	}
-	errmsg("invalid TPID \"%s\" (0x8100|0x88a8)", val);
+	errmsg("invalid TPID \"%s\" (0x8100|0x88a8)", shown(val));
 	return -1;
 }
 
@@ -219,7 +259,7 @@ static int opt_stag(struct request *req, const char *val)
 {
 	if (!parse_vid(val, &req->stag))
 		return 0;
-	errmsg("invalid S-tag \"%s\" (1..4094)", val);
+	errmsg("invalid S-tag \"%s\" (1..4094)", shown(val));
 	return -1;
 }
 
@@ -227,7 +267,7 @@ static int opt_ctag(struct request *req, const char *val)
 {
 	if (!parse_vid(val, &req->ctag))
 		return 0;
-	errmsg("invalid C-tag \"%s\" (1..4094)", val);
+	errmsg("invalid C-tag \"%s\" (1..4094)", shown(val));
 	return -1;
 }
 
@@ -248,7 +288,7 @@ static int opt_bandwidth(struct request *req, const char *val)
 {
 	if (!parse_rate(val, &req->bandwidth))
 		return 0;
-	errmsg("invalid rate \"%s\"", val);
+	errmsg("invalid rate \"%s\"", shown(val));
 	return -1;
 }
 
@@ -256,7 +296,7 @@ static int opt_sku(struct request *req, const char *val)
 {
 	if (!name_to_value(sku_names, ARRAY_SIZE(sku_names), val, &req->sku))
 		return 0;
-	errmsg("invalid sku \"%s\" (local|standard|premium)", val);
+	errmsg("invalid sku \"%s\" (local|standard|premium)", shown(val));
 	return -1;
 }
 
@@ -265,7 +305,7 @@ static int opt_billing(struct request *req, const char *val)
 	if (!name_to_value(billing_names, ARRAY_SIZE(billing_names), val,
 			   &req->billing))
 		return 0;
-	errmsg("invalid billing \"%s\" (metered|unlimited)", val);
+	errmsg("invalid billing \"%s\" (metered|unlimited)", shown(val));
 	return -1;
 }
 
@@ -273,7 +313,7 @@ static int opt_service_key(struct request *req, const char *val)
 {
 	if (!parse_uuid(val, req->service_key))
 		return 0;
-	errmsg("invalid service key \"%s\"", val);
+	errmsg("invalid service key \"%s\"", shown(val));
 	return -1;
 }
 
@@ -351,16 +391,17 @@ static const struct command *find_command(int argc, char **argv, int *used)
 		}
 	}
 	if (object_known && argc > 1)
-		errmsg("unknown command \"%s %s\"", argv[0], argv[1]);
+		errmsg("unknown command \"%s %s\"", shown(argv[0]),
+		       shown(argv[1]));
 	else
-		errmsg("unknown command \"%s\"", argv[0]);
+		errmsg("unknown command \"%s\"", shown(argv[0]));
 	return NULL;
 }
 
 static int parse_name(const char *str, struct request *req)
 {
 	if (!valid_circuit_name(str)) {
-		errmsg("invalid circuit name \"%s\"", str);
+		errmsg("invalid circuit name \"%s\"", shown(str));
 		return -1;
 	}
 	req->name = str;
@@ -372,7 +413,8 @@ static int parse_peering_type(const char *str, struct request *req)
 	if (!name_to_value(peering_names, ARRAY_SIZE(peering_names), str,
 			   &req->peering))
 		return 0;
-	errmsg("invalid peering type \"%s\" (private|microsoft)", str);
+	errmsg("invalid peering type \"%s\" (private|microsoft)",
+	       shown(str));
 	return -1;
 }
 
@@ -408,7 +450,7 @@ static int parse_options(const struct command *c, int argc, char **argv,
 		const struct option_word *o = find_option(argv[i], c->opts);
 
 		if (!o) {
-			errmsg("unknown word \"%s\"", argv[i]);
+			errmsg("unknown word \"%s\"", shown(argv[i]));
 			return -1;
 		}
 		if (req_has(req, o->opt)) {
@@ -450,7 +492,7 @@ static int find_device(const char *name, uint32_t *ifindex)
 	*ifindex = if_nametoindex(name);
 	if (*ifindex)
 		return 0;
-	errmsg("cannot find device \"%s\"", name);
+	errmsg("cannot find device \"%s\"", shown(name));
 	return -1;
 }
 

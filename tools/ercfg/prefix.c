@@ -159,22 +159,22 @@ static int check_prefix(int family, const char *str, uint8_t want,
 	const struct family_info *fi = family_info(family);
 
 	if (parse_prefix(fi, family, str, sn)) {
-		errmsg("invalid %s prefix \"%s\"", fi->name, str);
+		errmsg("invalid %s prefix \"%s\"", fi->name, shown(str));
 		return -1;
 	}
 	if (sn->prefixlen != want) {
 		errmsg("%s prefix \"%s\" has the wrong length (%s)", fi->name,
-		       str, fi->forms);
+		       shown(str), fi->forms);
 		return -1;
 	}
 	if (has_host_bits(sn, fi->len)) {
 		errmsg("%s prefix \"%s\" is not aligned (host bits set)",
-		       fi->name, str);
+		       fi->name, shown(str));
 		return -1;
 	}
 	if (public && subnet_is_private(sn)) {
 		errmsg("%s prefix \"%s\" is private space (microsoft peering needs public)",
-		       fi->name, str);
+		       fi->name, shown(str));
 		return -1;
 	}
 	return 0;
@@ -222,7 +222,7 @@ int parse_link_subnets(int family, const char *str, bool public,
 		return -1;
 	if (!memcmp(sn[0].addr, sn[1].addr, fi->len)) {
 		errmsg("%s prefix \"%s\" is both primary and secondary",
-		       fi->name, comma + 1);
+		       fi->name, shown(comma + 1));
 		return -1;
 	}
 	return 0;

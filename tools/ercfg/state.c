@@ -312,7 +312,7 @@ static int parse_line(char **w, int n, struct request *req)
 	static char add[] = "add";
 
 	if (strcmp(w[0], "circuit") && strcmp(w[0], "peering")) {
-		errmsg("unknown word \"%s\" (circuit|peering)", w[0]);
+		errmsg("unknown word \"%s\" (circuit|peering)", shown(w[0]));
 		return -1;
 	}
 	memmove(&w[2], &w[1], (n - 1) * sizeof(*w));
@@ -414,7 +414,7 @@ static int check_circuit(const struct conf *conf, unsigned int i)
 
 	if (c->secondary_ifindex && c->secondary_ifindex == c->primary_ifindex) {
 		errmsg("primary and secondary are the same device \"%s\"",
-		       c->primary);
+		       shown(c->primary));
 		return -1;
 	}
 	for (j = 0; j < i; j++) {
@@ -433,13 +433,13 @@ static int check_circuit(const struct conf *conf, unsigned int i)
 			continue;
 		if (is_qinq(c) != is_qinq(o) || tpid_of(c) != tpid_of(o)) {
 			errmsg("%s carries circuit \"%s\" (line %u) with encap %s tpid 0x%04x",
-			       nic, o->name, conf->l[j].line,
+			       shown(nic), o->name, conf->l[j].line,
 			       is_qinq(o) ? "qinq" : "dot1q", tpid_of(o));
 			return -1;
 		}
 		if (is_qinq(c) && c->stag == o->stag) {
 			errmsg("S-tag %u on %s is taken by circuit \"%s\" (line %u)",
-			       c->stag, nic, o->name, conf->l[j].line);
+			       c->stag, shown(nic), o->name, conf->l[j].line);
 			return -1;
 		}
 	}

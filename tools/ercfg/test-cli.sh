@@ -6,6 +6,7 @@
 #
 #  - every command line error gives its exact one-line message, status 1,
 #    nothing on stdout, and no netlink socket (strace);
+#  - words in messages are escaped and cut;
 #  - valid command lines get as far as the family lookup, and report the
 #    missing module (skipped where an erdev module is loaded or installed);
 #  - --help, -h, no arguments, -V; the commands of --help are those of the
@@ -287,6 +288,19 @@ while IFS= read -r line; do
 	expect_error "$line"
 done <<<"$ERRORS"
 
+# Words of the command line are quoted escaped and cut, as those of FILE.
+long=$(printf 'y%.0s' {1..100})
+run circuit add $'c\e[2J\\' stag 1 primary lo
+[ $RC = 1 ] &&
+	[ "$(cat "$TMP/stderr")" = 'ercfg: invalid circuit name "c\x1b[2J\\"' ]
+ok $? "circuit add with ESC and \\ in the name: escaped in the message"
+diag <"$TMP/stderr"
+run show c1 "$long"
+[ $RC = 1 ] &&
+	[ "$(cat "$TMP/stderr")" = "ercfg: unknown word \"${long:0:64}...\"" ]
+ok $? "show c1 with a word of 100 bytes: cut to 64 in the message"
+diag <"$TMP/stderr"
+
 # apply: errors in FILE, with its line number, before any netlink socket.
 # Each case: the file's lines (\n between them) => the message.
 FILE_ERRORS=$(cat <<'EOF'
@@ -306,6 +320,8 @@ circuit => F:1: missing circuit name
 peering c1 => F:1: missing peering type
 circuit c1 stag 100 primary lo\npeering c1 private => F:2: "ctag" is required
 circuit c1 stag 100 primary lo\npeering c1 microsoft ctag 300 ipv4 10.0.0.0/29 => F:2: IPv4 prefix "10.0.0.0/29" is private space (microsoft peering needs public)
+circuit c1 stag 100 primary \xc3\xa9th\\0\x9b => F:1: cannot find device "\xc3\xa9th\\0\x9b"
+circuit c1 stag 100 primary lo sku 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdefXYZ => F:1: invalid sku "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef..." (local|standard|premium)
 EOF
 )
 
