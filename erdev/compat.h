@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Differences between the kernels erdev builds on (6.1 to 7.3). Every
+ * Differences between the kernels erdev builds on (5.10 to 7.3). Every
  * version-dependent line of the driver lives in this file. The ERDEV_HAVE_*
  * macros come from Kbuild, which looks for the feature in the headers
  * rather than trusting a version number (distributions backport).
@@ -94,6 +94,88 @@ static inline char *erdev_extack_slot(void)
 #define ERDEV_NEWLINK_ARGS						\
 	struct net *src_net, struct net_device *dev, struct nlattr *tb[], \
 	struct nlattr *data[], struct netlink_ext_ack *extack
+#endif
+
+/*
+ * 6.0 holds a net_device with netdev_hold() and a reference tracker (the
+ * trackers came in 5.17, with dev_hold_track()). Before, dev_hold() and
+ * nothing to track: erdev's trackers are then empty.
+ */
+#ifndef ERDEV_HAVE_NETDEV_HOLD
+struct erdev_no_tracker {};
+#define netdevice_tracker struct erdev_no_tracker
+
+static inline void netdev_hold(struct net_device *dev,
+			       struct erdev_no_tracker *tracker, gfp_t gfp)
+{
+	dev_hold(dev);
+}
+
+static inline void netdev_put(struct net_device *dev,
+			      struct erdev_no_tracker *tracker)
+{
+	dev_put(dev);
+}
+#endif
+
+/*
+ * 5.19: a stacked device takes its lower device's TSO limits with
+ * netif_inherit_tso_max(). Before, the GSO limits, as 8021q does.
+ */
+#ifndef ERDEV_HAVE_INHERIT_TSO_MAX
+static inline void netif_inherit_tso_max(struct net_device *to,
+					 const struct net_device *from)
+{
+	netif_set_gso_max_size(to, from->gso_max_size);
+	to->gso_max_segs = from->gso_max_segs;
+}
+#endif
+
+/* 5.11 added the per-CPU tstats helpers that 5.10 lacks. */
+#ifndef ERDEV_HAVE_SW_NETSTATS_TX_ADD
+static inline void dev_sw_netstats_tx_add(struct net_device *dev,
+					  unsigned int packets,
+					  unsigned int len)
+{
+	struct pcpu_sw_netstats *tstats = this_cpu_ptr(dev->tstats);
+
+	u64_stats_update_begin(&tstats->syncp);
+	tstats->tx_bytes += len;
+	tstats->tx_packets += packets;
+	u64_stats_update_end(&tstats->syncp);
+}
+#endif
+
+#ifndef ERDEV_HAVE_GET_TSTATS64
+static inline void dev_get_tstats64(struct net_device *dev,
+				    struct rtnl_link_stats64 *s)
+{
+	netdev_stats_to_stats64(s, &dev->stats);
+	dev_fetch_sw_netstats(s, dev->tstats);
+}
+#endif
+
+/* 5.11 renamed nla_strlcpy() to nla_strscpy(), returning -E2BIG. */
+#ifndef ERDEV_HAVE_NLA_STRSCPY
+static inline ssize_t nla_strscpy(char *dst, const struct nlattr *nla,
+				  size_t dstsize)
+{
+	size_t len = nla_strlcpy(dst, nla, dstsize);
+
+	return len >= dstsize ? -E2BIG : len;
+}
+#endif
+
+/*
+ * 6.0 reports a missing attribute in the extack (NLMSGERR_ATTR_MISS_TYPE).
+ * Before, the message alone says which.
+ */
+#ifndef NL_SET_ERR_ATTR_MISS
+#define NL_SET_ERR_ATTR_MISS(extack, nest, type) do {			\
+	(void)(extack);							\
+	(void)(nest);							\
+	(void)(type);							\
+} while (0)
 #endif
 
 #endif /* _ERDEV_COMPAT_H */
