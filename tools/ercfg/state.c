@@ -6,9 +6,11 @@
  * print_request() writes a request back in the words of the command line.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 #include "nl.h"
@@ -237,48 +239,138 @@ void print_request(FILE *f, const struct request *req, bool file_form)
 
 /* The configuration FILE */
 
-static int read_all(const char *file, char **text)
+/*
+ * Bounds on FILE, so that any input (/dev/zero, /dev/urandom, a log file
+ * given by mistake) is refused at once and in bounded memory.
+ *
+ * Size: a file of 2,000 circuits, each with a secondary NIC, bandwidth,
+ * sku, billing and service key, and both peerings with IPv4 and IPv6
+ * link subnets, in ercfg dump's form with NIC names of 15 bytes and the
+ * longest addresses, is about 1 MB (1,035,563 bytes); 4 MiB leaves room
+ * for four times that and for comments. Reading stops at the limit + 1st
+ * byte: at most CONF_MAX_SIZE + 1 bytes are read and held.
+ *
+ * Line: the longest line ercfg dump writes is under 200 bytes (188 in that
+ * file); 4096 leaves room for any comment, and keeps split_words() small.
+ *
+ * Bytes: a configuration file is text. NUL and the other control
+ * characters are refused, except tab, newline, vertical tab, form feed
+ * and carriage return (blanks to split_words(), so a CRLF file reads as
+ * it looks); so is DEL. Bytes 0x80..0xff (UTF-8 in comments) are taken.
+ */
+#define CONF_MAX_SIZE		(4u << 20)
+#define CONF_MAX_SIZE_TEXT	"4 MiB"
+#define CONF_MAX_LINE		4096
+#define READ_CHUNK		65536
+
+static bool text_byte(unsigned char c)
 {
-	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	return (c >= 0x20 && c != 0x7f) || c == '\t' || c == '\n' ||
+	       c == '\v' || c == '\f' || c == '\r';
+}
+
+/* Where a scan of FILE is: its line and the bytes of that line so far. */
+struct text_pos {
+	unsigned int line;		/* 1-based */
+	size_t col;			/* bytes before this one on the line */
+};
+
+/* Bytes [0, @len) of FILE, @pos where they start. Prints the error. */
+static int check_text(const char *buf, size_t len, struct text_pos *pos)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = buf[i];
+
+		if (c == '\n') {
+			pos->line++;
+			pos->col = 0;
+			continue;
+		}
+		errmsg_line = pos->line;
+		if (!text_byte(c)) {
+			errmsg("not a text file (byte \\x%02x at column %zu)",
+			       c, pos->col + 1);
+			return -1;
+		}
+		if (++pos->col > CONF_MAX_LINE) {
+			errmsg("line longer than %u bytes", CONF_MAX_LINE);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * All of FILE ("-": standard input, called @name in messages), checked by
+ * check_text() as it comes, into *@text with a NUL after it.
+ */
+static int read_all(const char *file, const char *name, char **text)
+{
+	int fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) :
+		 STDIN_FILENO;
+	struct text_pos pos = { .line = 1 };
 	size_t len = 0, size = 0;
 	char *buf = NULL, *p;
+	ssize_t got;
+	int ret = -1;
 
-	if (!f) {
+	if (fd < 0) {
 		errmsg("cannot open %s: %s", file, strerror(errno));
 		return -1;
 	}
+	errmsg_file = name;
 	for (;;) {
-		if (size - len < 4096) {
-			size = size ? size * 2 : 8192;
+		size_t want;
+
+		/* Room for CONF_MAX_SIZE + 1 bytes and the NUL, no more. */
+		if (size - len < 2 && size < CONF_MAX_SIZE + 2) {
+			size = size ? size * 2 : READ_CHUNK;
+			if (size > CONF_MAX_SIZE + 2)
+				size = CONF_MAX_SIZE + 2;
 			p = realloc(buf, size);
 			if (!p) {
+				errmsg_line = 0;
 				errmsg("out of memory");
-				goto fail;
+				goto out;
 			}
 			buf = p;
 		}
-		len += fread(buf + len, 1, size - len - 1, f);
-		if (ferror(f)) {
-			errmsg("cannot read %s: %s", file, strerror(errno));
-			goto fail;
+		want = size - 1 - len;
+		if (want > READ_CHUNK)
+			want = READ_CHUNK;
+		got = read(fd, buf + len, want);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			errmsg_line = 0;
+			errmsg("cannot read %s: %s", name, strerror(errno));
+			goto out;
 		}
-		if (feof(f))
+		if (!got)
 			break;
+		if (check_text(buf + len, got, &pos))
+			goto out;
+		len += got;
+		if (len > CONF_MAX_SIZE) {
+			errmsg_line = 0;
+			errmsg("%s: larger than %s, not applied", name,
+			       CONF_MAX_SIZE_TEXT);
+			goto out;
+		}
 	}
 	buf[len] = '\0';
-	if (strlen(buf) != len) {
-		errmsg("%s: not a text file (NUL byte)", file);
-		goto fail;
-	}
-	if (f != stdin)
-		fclose(f);
 	*text = buf;
-	return 0;
-fail:
-	if (f != stdin)
-		fclose(f);
+	buf = NULL;
+	ret = 0;
+out:
+	errmsg_file = NULL;
+	errmsg_line = 0;
+	if (fd != STDIN_FILENO)
+		close(fd);
 	free(buf);
-	return -1;
+	return ret;
 }
 
 /* Split @line in place into words; "#" starts a comment. */
@@ -528,9 +620,11 @@ int conf_read(const char *file, struct conf *conf)
 	int ret;
 
 	memset(conf, 0, sizeof(*conf));
-	if (read_all(file, &conf->text))
-		return -1;
 	conf->file = strcmp(file, "-") ? file : "<stdin>";
+	if (read_all(file, conf->file, &conf->text)) {
+		conf->file = NULL;
+		return -1;
+	}
 	errmsg_file = conf->file;
 	ret = conf_parse(conf);
 	if (!ret)

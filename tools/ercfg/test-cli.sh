@@ -7,6 +7,9 @@
 #  - every command line error gives its exact one-line message, status 1,
 #    nothing on stdout, and no netlink socket (strace);
 #  - words in messages are escaped and cut;
+#  - apply refuses a FILE beyond its bounds (4 MiB, lines of 4096 bytes,
+#    text only) at once, /dev/zero and /dev/urandom included, each run
+#    under an address space limit and a timeout;
 #  - valid command lines get as far as the family lookup, and report the
 #    missing module (skipped where an erdev module is loaded or installed);
 #  - --help, -h, no arguments, -V; the commands of --help are those of the
@@ -320,6 +323,11 @@ circuit => F:1: missing circuit name
 peering c1 => F:1: missing peering type
 circuit c1 stag 100 primary lo\npeering c1 private => F:2: "ctag" is required
 circuit c1 stag 100 primary lo\npeering c1 microsoft ctag 300 ipv4 10.0.0.0/29 => F:2: IPv4 prefix "10.0.0.0/29" is private space (microsoft peering needs public)
+circuit c1 stag 100 primary lo\ncircuit c2 st\0ag 101 primary lo => F:2: not a text file (byte \x00 at column 14)
+\0 => F:1: not a text file (byte \x00 at column 1)
+# comment\n\ncircuit \033[31mred stag 1 primary lo => F:3: not a text file (byte \x1b at column 9)
+circuit c1 stag 100 primary lo # \x7f => F:1: not a text file (byte \x7f at column 34)
+circuit c1 stag 100 primary lo\r\n# caf\xc3\xa9, CRLF and tabs:\t\v\f\r\nbogus\r => F:3: unknown word "bogus" (circuit|peering)
 circuit c1 stag 100 primary \xc3\xa9th\\0\x9b => F:1: cannot find device "\xc3\xa9th\\0\x9b"
 circuit c1 stag 100 primary lo sku 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdefXYZ => F:1: invalid sku "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef..." (local|standard|premium)
 EOF
@@ -362,6 +370,168 @@ while IFS= read -r line; do
 	done
 	valgrind_clean "ercfg apply ($want)" apply "$f"
 done <<<"$FILE_ERRORS"
+
+# apply: bounded input (ercfg.8, CONFIGURATION FILE: 4 MiB, lines of 4096
+# bytes, text only). The endless inputs run only under an address space
+# limit and a timeout, so that a regression fails a test, not the machine.
+LIMIT=$((4 << 20))
+LINE_MAX=4096
+BOUND_AS=268435456	# 256 MiB
+HAVE_BOUND=0
+if command -v prlimit >/dev/null && command -v timeout >/dev/null; then
+	HAVE_BOUND=1
+fi
+
+# run_bounded IN ARGS...: as run, with IN on standard input, under
+# prlimit --as and timeout; $MS: the milliseconds it took.
+run_bounded() {
+	local in=$1 t0 t1
+
+	shift
+	t0=${EPOCHREALTIME/./}
+	if [ $HAVE_STRACE = 1 ]; then
+		prlimit --as=$BOUND_AS timeout 10 \
+			strace -f -qq -e trace=socket -o "$TMP/strace" \
+			"$ERCFG" "$@" <"$in" >"$TMP/stdout" 2>"$TMP/stderr"
+	else
+		: >"$TMP/strace"
+		prlimit --as=$BOUND_AS timeout 10 \
+			"$ERCFG" "$@" <"$in" >"$TMP/stdout" 2>"$TMP/stderr"
+	fi
+	RC=$?
+	t1=${EPOCHREALTIME/./}
+	MS=$(((t1 - t0) / 1000))
+}
+
+# bounded_case DESC IN WANT ARGS...: status 1 within a second, stderr one
+# line matching the extended regular expression WANT, nothing on stdout,
+# no netlink socket. DESC says what is expected.
+bounded_case() {
+	local desc=$1 in=$2 want=$3 fail=0 why=""
+
+	shift 3
+	if [ $HAVE_BOUND = 0 ]; then
+		skip "$desc" "no prlimit or timeout"
+		return
+	fi
+	run_bounded "$in" "$@"
+	if [ "$RC" != 1 ]; then
+		fail=1; why="status $RC"
+	elif ! grep -qxE -- "$want" "$TMP/stderr" ||
+	     [ "$(wc -l <"$TMP/stderr")" != 1 ]; then
+		fail=1; why="stderr: $(head -c 300 "$TMP/stderr" | cat -v)"
+	elif [ -s "$TMP/stdout" ]; then
+		fail=1; why="output on stdout"
+	elif netlink_opened; then
+		fail=1; why="opened a netlink socket"
+	elif [ "$MS" -ge 1000 ]; then
+		fail=1; why="took $MS ms"
+	fi
+	ok $fail "$desc (${MS} ms)"
+	[ $fail = 0 ] || echo "$why" | diag
+}
+
+# An ERE matching @1 exactly.
+ere() {
+	printf '%s' "$1" | sed 's/[][\.*^$+?(){}|]/\\&/g'
+}
+
+if [ -r /dev/zero ] && [ -r /dev/urandom ]; then
+	bounded_case "apply /dev/zero: not a text file, at once" /dev/null \
+		"$(ere 'ercfg: /dev/zero:1: not a text file (byte \x00 at column 1)')" \
+		apply /dev/zero
+	bounded_case "apply - </dev/zero: not a text file, at once" /dev/zero \
+		"$(ere 'ercfg: <stdin>:1: not a text file (byte \x00 at column 1)')" \
+		apply -
+	# Where the first byte that cannot be in text comes is chance.
+	RANDOM_ERE='not a text file \(byte \\x[0-9a-f]{2} at column [0-9]+\)'
+	bounded_case "apply /dev/urandom: not a text file, at once" /dev/null \
+		"ercfg: /dev/urandom:[0-9]+: $RANDOM_ERE" apply /dev/urandom
+	bounded_case "apply - </dev/urandom: not a text file, at once" \
+		/dev/urandom \
+		"ercfg: <stdin>:[0-9]+: $RANDOM_ERE" apply -
+else
+	for what in /dev/zero "- </dev/zero" /dev/urandom "- </dev/urandom"; do
+		skip "apply $what: not a text file, at once" "no ${what#- <}"
+	done
+fi
+
+# A file of exactly the limit: 4095 comment lines of 1024 bytes, then a
+# line of 1024 bytes with an error, reported, so the whole file was read.
+fill_line() {	# fill_line PREFIX LENGTH: PREFIX, "x" up to LENGTH bytes, \n
+	printf '%s' "$1"
+	head -c $(($2 - ${#1} - 1)) /dev/zero | tr '\0' x
+	echo
+}
+fill_line '#' 1024 >"$TMP/line1k"
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	cat "$TMP/line1k" "$TMP/line1k" >"$TMP/line1k.2" &&
+		mv "$TMP/line1k.2" "$TMP/line1k"
+done	# 4096 lines
+head -n 4095 "$TMP/line1k" >"$TMP/limit"
+fill_line 'bogus #' 1024 >>"$TMP/limit"
+cp "$TMP/limit" "$TMP/limit+1"
+printf '\n' >>"$TMP/limit+1"
+rm -f "$TMP/line1k"
+size=$(stat -c %s "$TMP/limit")
+[ "$size" = $LIMIT ]
+ok $? "the limit file has $LIMIT bytes ($size)"
+
+bounded_case "apply (file of $LIMIT bytes): read whole, error on its last line" \
+	/dev/null \
+	"$(ere "ercfg: $TMP/limit:4096: unknown word \"bogus\" (circuit|peering)")" \
+	apply "$TMP/limit"
+bounded_case "apply - (file of $LIMIT bytes): read whole, error on its last line" \
+	"$TMP/limit" \
+	"$(ere 'ercfg: <stdin>:4096: unknown word "bogus" (circuit|peering)')" \
+	apply -
+bounded_case "apply (file of $LIMIT + 1 bytes): larger than 4 MiB" /dev/null \
+	"$(ere "ercfg: $TMP/limit+1: larger than 4 MiB, not applied")" \
+	apply "$TMP/limit+1"
+bounded_case "apply - (file of $LIMIT + 1 bytes): larger than 4 MiB" \
+	"$TMP/limit+1" \
+	"$(ere 'ercfg: <stdin>: larger than 4 MiB, not applied')" \
+	apply -
+valgrind_clean "ercfg apply (file of $LIMIT bytes)" apply "$TMP/limit"
+valgrind_clean "ercfg apply (file of $LIMIT + 1 bytes)" apply "$TMP/limit+1"
+
+# Reading stops at the limit + 1st byte: a bigger file is not read further.
+if [ $HAVE_STRACE = 1 ] && [ $HAVE_BOUND = 1 ]; then
+	cat "$TMP/limit" "$TMP/limit" >"$TMP/twice"
+	prlimit --as=$BOUND_AS timeout 10 strace -qq -e trace=read \
+		-o "$TMP/reads" "$ERCFG" apply - <"$TMP/twice" >/dev/null 2>&1
+	got=$(awk '/^read\(0,/ { n += $NF } END { print n + 0 }' "$TMP/reads")
+	rm -f "$TMP/twice"
+	[ "$got" = $((LIMIT + 1)) ]
+	ok $? "apply - (file of $((2 * LIMIT)) bytes): reads $((LIMIT + 1)) bytes ($got)"
+else
+	skip "apply of a file of $((2 * LIMIT)) bytes: reads $((LIMIT + 1)) bytes" \
+		"no strace, prlimit or timeout"
+fi
+rm -f "$TMP/reads"
+
+# Lines: LINE_MAX bytes are taken, one more is refused.
+{
+	echo 'circuit c1 stag 100 primary lo'
+	fill_line '# ' $((LINE_MAX + 1))
+	echo 'bogus'
+} >"$TMP/line-max"
+{
+	echo 'circuit c1 stag 100 primary lo'
+	fill_line 'circuit c2 stag 101 primary lo # ' $((LINE_MAX + 2))
+	echo 'bogus'
+} >"$TMP/line-max+1"
+bounded_case "apply (a line of $LINE_MAX bytes): taken" /dev/null \
+	"$(ere "ercfg: $TMP/line-max:3: unknown word \"bogus\" (circuit|peering)")" \
+	apply "$TMP/line-max"
+bounded_case "apply (a line of $LINE_MAX + 1 bytes): line too long" /dev/null \
+	"$(ere "ercfg: $TMP/line-max+1:2: line longer than $LINE_MAX bytes")" \
+	apply "$TMP/line-max+1"
+bounded_case "apply - (a line of $LINE_MAX + 1 bytes): line too long" \
+	"$TMP/line-max+1" \
+	"$(ere "ercfg: <stdin>:2: line longer than $LINE_MAX bytes")" \
+	apply -
+valgrind_clean "ercfg apply (a line of $LINE_MAX + 1 bytes)" apply "$TMP/line-max+1"
 
 # Usage, help, version.
 
