@@ -224,7 +224,8 @@ check_eq "sysfs of c1.m0" "c1|microsoft|primary|qinq|0x8100|100|300|1000|premium
 check_eq "sysfs of c1.m1" "c1|microsoft|secondary|qinq|0x8100|100|300|1000|premium|$KEY" "$(sysfs c1.m1)"
 check_eq "sysfs of d1.p0 (no S-tag, bandwidth or service key)" \
 	"d1|private|primary|dot1q|0x88a8|0|400|0|standard|" "$(sysfs d1.p0)"
-check_eq "sysfs attributes are read-only (0444)" "444" "$(sysfs_modes)"
+check_eq "sysfs attributes are read-only (0444; the service key 0400)" \
+	"400 444" "$(sysfs_modes)"
 check_fail "writing a sysfs attribute fails" \
 	ip netns exec "$EDGE" sh -c 'echo c2 > /sys/class/net/c1.p0/erdev/circuit'
 
