@@ -4,7 +4,8 @@
 # selftest, then one summary line "N passed, N failed, N skipped".
 #
 # Environment:
-#   KERNELS      matrix subset, default "6.1 6.12 debug" (see common.sh)
+#   KERNELS      matrix kernels, default $ALL_KERNELS (see common.sh; 5.10
+#                and debug7.3 are known too)
 #   ERDEV_SRC    take the module sources (Kbuild, VERSION, erdev/, include/)
 #                from this directory instead of the repo (e.g. a patched
 #                copy); selftests and tools still come from the repo
@@ -19,10 +20,10 @@
 # ercfg build, link_erdev.so build, make install DESTDIR= (the files a
 # package holds), erdev.ko build per kernel (in $CACHE/build/<kver>/, a
 # copy of the sources, since M= builds in place), checkpatch --strict, the
-# UAPI header against the netlink spec, W=1 and sparse builds on 6.12
-# without warnings, dkms add/build per kernel in a private dkms tree,
-# "make -C tools/ercfg check". The VMs start as soon as the modules are
-# built; the slower host checks run meanwhile.
+# UAPI header against the netlink spec, W=1 and sparse builds on 6.12 (and
+# on 5.10 when in KERNELS) without warnings, dkms add/build per kernel in a
+# private dkms tree, "make -C tools/ercfg check". The VMs start as soon as
+# the modules are built; the slower host checks run meanwhile.
 . "$(dirname "$0")/common.sh"
 . "$(dirname "$0")/ktap.sh"
 
@@ -308,13 +309,19 @@ else
 		suite_result "$host" fail "include/uapi/linux/erdev.h is what ynl-gen-c makes of the spec" uapi.diag
 	fi
 
-	# W=1 and C=1 on 6.12, each from a fresh copy so that every file is built.
-	if [ -n "${KV[6.12]:-}" ]; then
-		kver=${KV[6.12]}
+	# W=1 and C=1 on 6.12, and on 5.10 (the oldest) when it is in the
+	# matrix, each from a fresh copy so that every file is built.
+	wk=()
+	for k in 6.12 5.10; do
+		[ -n "${KV[$k]:-}" ] && wk+=("$k")
+	done
+	for k in "${wk[@]}"; do
+		kver=${KV[$k]}
 		kdir=$(kernel_kdir "$kver")
 		for what in W=1 C=1; do
 			tag=${what/=/}
-			b=$CACHE/build/$kver-$tag
+			[ "$k" = 6.12 ] || tag=$tag-$k
+			b=$CACHE/build/$kver-${what/=/}
 			rm -rf "$b"
 			copy_sources "$b"
 			desc="$what build for $kver without warnings"
@@ -329,9 +336,8 @@ else
 				suite_result "$host" fail "$desc" "$tag.diag" "$nw warnings, make status $rc"
 			fi
 		done
-	else
-		suite_result "$host" skip "W=1 and sparse builds" - "6.12 is not in KERNELS"
-	fi
+	done
+	[ ${#wk[@]} = 0 ] && suite_result "$host" skip "W=1 and sparse builds" - "6.12 is not in KERNELS"
 
 	# dkms, in a private tree: the host's dkms state is left alone.
 	dk=$CACHE/dkms

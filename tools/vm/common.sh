@@ -3,6 +3,19 @@
 # Shared host-side helpers for tools/vm/*.sh (sourced, not run).
 #
 # Kernel names (KERNELS=...):
+#   5.10   the newest linux-image-5.10.0-NN-amd64-unsigned of Debian 11's
+#          bullseye-security, standing in for the 5.14/5.15 enterprise
+#          kernels. Fetched through a private apt configuration in
+#          $CACHE/apt-bullseye (its own sources.list, lists and archive
+#          cache; the machine's apt sources are never touched), from the
+#          mirror host the machine's own Debian sources use. Its headers
+#          (linux-headers-5.10.0-NN-{amd64,common}, linux-kbuild-5.10) are
+#          unpacked with dpkg-deb -x into $CACHE/headers/<kver>, not
+#          installed (they depend on bullseye's gcc-10 and libssl1.1): the
+#          Makefile's include is pointed at the unpacked common tree and CC
+#          at Debian 12's gcc. linux-kbuild-5.10's fixdep, modpost and
+#          objtool run here (bullseye's glibc is older); only sign-file and
+#          extract-cert need libssl1.1, and building a module uses neither.
 #   6.1    Debian 12's current 6.1 kernel: the ABI that linux-headers-amd64
 #          depends on (linux-image-<abi>-unsigned + linux-headers-<abi>).
 #   6.12   the newest linux-image-6.12.*+deb12-amd64-unsigned in the archive.
@@ -20,7 +33,7 @@ CACHE=${CACHE:-$ERDEV_ROOT/.cache}
 SHARED_KERNELS=${SHARED_KERNELS:-$ERDEV_ROOT/../shared/kernels}
 LINUX_SOURCE_TAR=${LINUX_SOURCE_TAR:-/usr/src/linux-source-6.12.tar.xz}
 ALL_KERNELS="6.1 6.12 debug"
-KNOWN_KERNELS="$ALL_KERNELS debug7.3"
+KNOWN_KERNELS="$ALL_KERNELS 5.10 debug7.3"
 
 export DEBIAN_FRONTEND=noninteractive
 
@@ -54,6 +67,74 @@ resolve_612() {
 		sort -V | tail -n 1
 }
 
+# Debian 11 (bullseye) through a private apt configuration: apt_bullseye
+# apt-get|apt-cache ARGS... The mirror host is the one the machine's own
+# Debian sources name (BULLSEYE_MIRROR overrides it); the lists are
+# refreshed when they are missing or older than BULLSEYE_MAX_AGE minutes.
+BULLSEYE_APT=$CACHE/apt-bullseye
+BULLSEYE_MAX_AGE=${BULLSEYE_MAX_AGE:-1440}
+
+debian_mirror() {
+	local u
+	u=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+		/etc/apt/sources.list.d/*.sources 2>/dev/null |
+		grep -v '^[[:space:]]*#' | grep -oE 'https?://[^[:space:]]+/debian/?([[:space:]]|$)' |
+		head -n 1 | sed 's|/debian/\{0,1\}[[:space:]]*$||')
+	echo "${u:-http://deb.debian.org}"
+}
+
+apt_bullseye() {
+	local tool=$1 d=$BULLSEYE_APT
+	shift
+	if [ ! -f "$d/sources.list" ]; then
+		mkdir -p "$d/lists/partial" "$d/archives/partial" || return 1
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${BULLSEYE_MIRROR:-$(debian_mirror)}/debian-security bullseye-security main" \
+			>"$d/sources.list"
+	fi
+	# One apt at a time on these lists (the kernel downloads run in
+	# parallel); the download folder is the caller's working directory.
+	flock "$d/lock" "$tool" -o Dir::Etc::sourcelist="$d/sources.list" \
+		-o Dir::Etc::sourceparts=- -o Dir::State::Lists="$d/lists" \
+		-o Dir::Cache="$d" -o Dir::Cache::archives="$d/archives" \
+		-o Dir::State::status=/dev/null -o APT::Sandbox::User=root \
+		-o APT::Architectures::=amd64 "$@"
+}
+
+# bullseye_update [force]: the private lists, fetched when missing or old.
+bullseye_updated=
+bullseye_update() {
+	[ -n "$bullseye_updated" ] && return 0
+	if [ "${1:-}" != force ] && compgen -G "$BULLSEYE_APT/lists/*_Packages*" >/dev/null &&
+		[ -z "$(find "$BULLSEYE_APT/lists" -maxdepth 1 -name '*_Packages*' -mmin +"$BULLSEYE_MAX_AGE")" ]; then
+		return 0
+	fi
+	msg "apt-get update (bullseye-security, private lists in $BULLSEYE_APT)"
+	apt_bullseye apt-get update -qq >&2 || return 1
+	bullseye_updated=1
+}
+
+# The newest 5.10 kernel (ABI) of bullseye-security.
+resolve_510() {
+	apt_bullseye apt-cache search --names-only '^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$' 2>/dev/null |
+		awk '{print $1}' | sed 's/^linux-image-//; s/-unsigned$//' |
+		sort -V | tail -n 1
+}
+
+# bullseye_download DIR PKG...: each package's .deb into DIR (kept there).
+bullseye_download() {
+	local dir=$1 p need=()
+	shift
+	mkdir -p "$dir" || return 1
+	for p in "$@"; do
+		compgen -G "$dir/${p}_*.deb" >/dev/null || need+=("$p")
+	done
+	[ ${#need[@]} = 0 ] && return 0
+	msg "downloading ${need[*]} (bullseye-security)"
+	(cd "$dir" && apt_bullseye apt-get download -q "${need[@]}" >&2) && return 0
+	# An ABI gone from the archive since the lists were fetched.
+	bullseye_update force && (cd "$dir" && apt_bullseye apt-get download -q "${need[@]}" >&2)
+}
+
 # debug_kit_dir NAME: the folder of a debug kit (debug, debug7.3).
 debug_kit_dir() {
 	case "$1" in
@@ -77,6 +158,13 @@ debug_headers_deb() {
 kernel_kver() {
 	local v deb c="$CACHE/resolved/$1"
 	case "$1" in
+	5.10)
+		bullseye_update || [ -s "$c" ] || return 1
+		if [ -s "$c" ] && [ -z "$(find "$BULLSEYE_APT/lists" -maxdepth 1 -name '*_Packages*' -newer "$c" 2>/dev/null | head -n 1)" ]; then
+			cat "$c"
+			return 0
+		fi
+		;;
 	6.1 | 6.12)
 		if [ -s "$c" ] && [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -newer "$c" 2>/dev/null | head -n 1)" ]; then
 			cat "$c"
@@ -89,6 +177,12 @@ kernel_kver() {
 		v=$(resolve_61)
 		if [ -z "$v" ]; then
 			apt_update && v=$(resolve_61)
+		fi
+		;;
+	5.10)
+		v=$(resolve_510)
+		if [ -z "$v" ]; then
+			bullseye_update force && v=$(resolve_510)
 		fi
 		;;
 	6.12)
@@ -113,9 +207,19 @@ kernel_kver() {
 	echo "$v"
 }
 
-# Headers directory to build against.
+# kernel_kdir KVER: the headers directory to build against. 5.10's are
+# unpacked under $CACHE/headers (tools/vm/deps.sh), the others installed.
 kernel_kdir() {
-	echo "/usr/src/linux-headers-$1"
+	case "$1" in
+	5.10.*) echo "$CACHE/headers/$1/usr/src/linux-headers-$1" ;;
+	*) echo "/usr/src/linux-headers-$1" ;;
+	esac
+}
+
+# The 5.10 headers' packages, for kernel release KVER.
+headers_510_pkgs() {
+	local common=${1%-amd64}
+	echo "linux-headers-$1 linux-headers-$common-common linux-kbuild-5.10"
 }
 
 is_debug_kver() {

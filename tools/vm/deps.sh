@@ -7,7 +7,9 @@
 #
 # Kernel headers for the matrix (KERNELS, default "6.1 6.12 debug") are
 # resolved from the apt archive each time, so a new Debian point release
-# brings in the new 6.1 ABI's headers.
+# brings in the new 6.1 ABI's headers. 5.10's come from bullseye-security
+# through the private apt configuration of common.sh and are unpacked
+# under $CACHE/headers/<kver> rather than installed.
 . "$(dirname "$0")/common.sh"
 
 # Build, test and lab tools. Keep this list sorted.
@@ -68,8 +70,12 @@ fi
 need=$(missing "${PACKAGES[@]}")
 
 kpkgs=()
+k510=
 for k in ${KERNELS:-$ALL_KERNELS}; do
 	case "$k" in
+	5.10)
+		k510=$(kernel_kver 5.10) || die "cannot resolve kernel 5.10 from bullseye-security"
+		;;
 	6.1 | 6.12)
 		if ! have_apt_lists; then
 			[ -n "$check_only" ] && { echo "apt lists missing"; exit 1; }
@@ -112,6 +118,53 @@ if [ -n "$need" ]; then
 	fi
 	msg "installed (log: $log)"
 fi
+
+# 5.10's headers: the three packages unpacked into one tree, with the
+# Makefile's include pointed at the unpacked common tree and CC at Debian
+# 12's gcc (they were built with bullseye's gcc-10, which Debian 12 lacks).
+headers_510() {
+	local kver=$1 root=$CACHE/headers/$1 pkgs debs d stamp kdir rc
+	local sfile=$CACHE/headers/$1.stamp
+	read -r -a pkgs <<<"$(headers_510_pkgs "$kver")"
+	debs=()
+	for p in "${pkgs[@]}"; do
+		d=$(compgen -G "$CACHE/debs/${p}_*.deb" | sort -V | tail -n 1)
+		[ -n "$d" ] && debs+=("$d")
+	done
+	stamp=$(for d in "${debs[@]}"; do basename "$d"; done | tr '\n' ' ')
+	kdir=$root/usr/src/linux-headers-$kver
+	if [ ${#debs[@]} = ${#pkgs[@]} ] && [ -f "$kdir/Makefile" ] &&
+		[ "$(cat "$sfile" 2>/dev/null)" = "$stamp" ]; then
+		return 0
+	fi
+	[ -n "$check_only" ] && { echo "missing: 5.10 headers in $root"; exit 1; }
+	bullseye_download "$CACHE/debs" "${pkgs[@]}" || die "cannot download ${pkgs[*]}"
+	debs=()
+	for p in "${pkgs[@]}"; do
+		debs+=("$(compgen -G "$CACHE/debs/${p}_*.deb" | sort -V | tail -n 1)")
+	done
+	stamp=$(for d in "${debs[@]}"; do basename "$d"; done | tr '\n' ' ')
+	msg "unpacking the $kver headers into $root"
+	rm -rf "$root" "$root.tmp" "$sfile"
+	mkdir -p "$root.tmp"
+	for d in "${debs[@]}"; do
+		dpkg-deb -x "$d" "$root.tmp" || die "dpkg-deb -x $d failed"
+	done
+	mv "$root.tmp" "$root"
+	root=$(realpath "$root")
+	kdir=$root/usr/src/linux-headers-$kver
+	sed -i "s|^include /usr/src/|include $root/usr/src/|" "$kdir/Makefile" &&
+		sed -i 's/^\(CC = .*\)gcc-[0-9][0-9]*$/\1gcc/' "$kdir/.kernelvariables" ||
+		die "cannot adjust $kdir"
+	grep -q "^include $root/" "$kdir/Makefile" || die "$kdir/Makefile: unexpected include"
+	# linux-kbuild-5.10's tools are bullseye binaries: fixdep without
+	# arguments prints its usage and exits 1 if it runs here at all.
+	"$kdir/scripts/basic/fixdep" >/dev/null 2>&1
+	rc=$?
+	[ $rc = 1 ] || die "$kdir/scripts/basic/fixdep does not run on this machine (status $rc)"
+	echo "$stamp" >"$sfile"
+}
+[ -n "$k510" ] && headers_510 "$k510"
 
 # The debug kits' headers (local .debs without dependencies).
 for k in ${KERNELS:-$ALL_KERNELS}; do

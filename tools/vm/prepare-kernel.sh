@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # prepare-kernel.sh NAME: make a matrix kernel bootable under QEMU.
 #
-# Downloads the image package (apt-get download; the debug kit's .deb is
+# Downloads the image package (apt-get download; 5.10's from bullseye-security
+# through common.sh's private apt configuration; the debug kit's .deb is
 # used in place), unpacks it with dpkg-deb -x under
 # $CACHE/kernels/<kver>/root, runs depmod on it, and builds a busybox
 # initramfs that loads the virtio/9p modules the kernel needs to mount the
@@ -26,7 +27,10 @@ if [ "${name#debug}" != "$name" ]; then
 else
 	pkg=linux-image-$kver-unsigned
 	deb=$(compgen -G "$CACHE/debs/${pkg}_*.deb" | sort -V | tail -n 1)
-	if [ -z "$deb" ]; then
+	if [ -z "$deb" ] && [ "$name" = 5.10 ]; then
+		bullseye_download "$CACHE/debs" "$pkg" || die "cannot download $pkg (bullseye-security)"
+		deb=$(compgen -G "$CACHE/debs/${pkg}_*.deb" | sort -V | tail -n 1)
+	elif [ -z "$deb" ]; then
 		msg "downloading $pkg"
 		fetch() { (cd "$CACHE/debs" && apt-get download -q "$pkg" >&2 2>/dev/null ||
 			apt-get download "$pkg" >&2); }
