@@ -8,6 +8,8 @@
 # is refused with its line number and nothing changes; a step the kernel
 # refuses is rolled back; a circuit the file drops is deleted.
 # timeout: 900
+# debug-kernel: skip (ercfg's planning; its kernel requests are rules.sh's and
+# lifecycle.sh's)
 
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh

@@ -9,6 +9,7 @@
 #   c1  qinq, S-tag 100, eth0 + eth1; the MSEEs answer on private peering
 #   c2  qinq, S-tag 101, eth0 only (no secondary interface)
 # timeout: 300
+# debug-kernel: skip (ercfg's addressing; erdev only stores the subnets)
 
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh

@@ -3,6 +3,7 @@
 # Dot1Q interop with the kernel's 8021q devices, with every VLAN offload off (in-band tags).
 # See interop_lib.sh.
 # timeout: 300
+# debug-kernel: skip (a subset of interop_qinq_inband.sh's paths)
 
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh

@@ -8,6 +8,8 @@
 #       premium, unlimited, a service key; private C-tag 200, microsoft 300
 #   d1  dot1q, TPID 0x88a8, eth2 (a dummy, MTU 1500); private VLAN 400
 # timeout: 300
+# debug-kernel: skip (what ip, ethtool and sysfs print; lifecycle.sh reads
+# sysfs and the counters under churn there)
 
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh

@@ -11,7 +11,8 @@
 #  - circuits and peerings created and deleted in a loop while traffic
 #    flows over another circuit on the same NICs and ercfg reads the
 #    counters in parallel: every command and every read succeeds, the
-#    traffic goes on, and the end state is the start state.
+#    traffic goes on, and the end state is the start state; sysfs reads
+#    of the churned interfaces run beside it.
 # The debug kernel (KASAN, lockdep, kmemleak) is where this pays off.
 # timeout: 420
 
@@ -128,6 +129,18 @@ reader()
 	echo "reads $n failures $fails"
 }
 
+# sysfs_reader FILE: every erdev sysfs attribute of c9's interfaces, read
+# in a loop while the churn deletes and re-creates them, until FILE
+# exists. The reads may fail (the interface is gone); the kernel must not
+# (KASAN and lockdep watch the show functions against the deletion).
+sysfs_reader()
+{
+	while [ ! -e "$1" ]; do
+		ip netns exec "$EDGE" sh -c 'cat /sys/class/net/c9.*/erdev/* /sys/class/net/c9.*/statistics/rx_packets' \
+			>/dev/null 2>&1
+	done
+}
+
 # c1's configuration, without counters and operational states.
 c1_config()
 {
@@ -194,9 +207,11 @@ busywait "$FLOOD_MS" tx_over c1.p0 20 >/dev/null
 tx0=$(if_stat "$EDGE" c1.p0 tx packets)
 reader "$ERDEV_TMP/stop" >"$ERDEV_TMP/reader" &
 rpid=$!
+sysfs_reader "$ERDEV_TMP/stop" &
+spid=$!
 fails=$(churn "$ITER")
 touch "$ERDEV_TMP/stop"
-wait "$rpid"
+wait "$rpid" "$spid"
 check_eq "$ITER rounds of circuit and peering add/del under traffic, no command failed" \
 	0 "$fails"
 check_eq "every ercfg read during the churn succeeded" "failures 0" \

@@ -38,6 +38,7 @@
 #   QUICK=1     a few thousand packets per row, small scale (for selftests)
 #   RUNS        runs per figure (default 5, never fewer; QUICK: 2, as it
 #               only checks that every row produces a figure)
+#   SIZES       frame sizes of the tx/rx rows (default "64 1500")
 #   COUNT       packets per pktgen run (default 20000; QUICK 2000)
 #   CIRCUITS    circuits for the create/delete rows (default 500; QUICK 10)
 #   MANY        interfaces on the NIC for the scale RX row (4000; QUICK 40)
@@ -74,7 +75,7 @@ else
 	TEARDOWN=${TEARDOWN:-2000}
 fi
 ONLY=${ONLY:-.}
-SIZES="64 1500"
+SIZES=${SIZES:-"64 1500"}
 OFFLOADS="on off"
 # Tags of the three paths (S-tag, C-tag).
 E_S=100 E_C=200		# erdev

@@ -14,7 +14,7 @@
 #   VM_RUN_DIR     results folder (default $CACHE/run/<kver>)
 #   GUEST_ENV      names of host variables to export to the tests
 #                  (e.g. "QUICK RUNS"; unset ones are left out)
-#   VM_TIMEOUT     hard limit for the whole VM, seconds (default 1800, 4500
+#   VM_TIMEOUT     hard limit for the whole VM, seconds (default 2700, 4500
 #                  on the debug kernel)
 #   VM_STALL       kill the VM after this long without a finished test
 #                  (default: the largest test timeout + 300 s)
@@ -62,7 +62,7 @@ for t in "$ERDEV_ROOT/$tests_dir"/*.sh; do
 	[ -n "$v" ] && [ "$v" -gt "$maxt" ] && maxt=$v
 done
 stall=${VM_STALL:-$((maxt * scale + 300))}
-vm_timeout=${VM_TIMEOUT:-$([ $debug = 1 ] && echo 4500 || echo 1800)}
+vm_timeout=${VM_TIMEOUT:-$([ $debug = 1 ] && echo 4500 || echo 2700)}
 
 # Host paths the guest needs, outermost first (see tools/vm/init).
 keep=$(printf '%s\n' "$ERDEV_ROOT" "$CACHE" "$kdir" "$(dirname "$erdev_ko")" "$(dirname "$ercfg")" |
