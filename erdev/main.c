@@ -5,6 +5,7 @@
  * Module glue: per-namespace state, and the order in which the pieces come
  * up and go down.
  */
+#include <linux/kmod.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -54,6 +55,16 @@ static int __init erdev_module_init(void)
 {
 	int err;
 
+	/*
+	 * The soft dependency below covers modprobe, not insmod: ask for
+	 * 8021q here too (no RTNL held yet; 8021q's init takes it). Without
+	 * it, a NIC's VLAN filter switched off and on again would come back
+	 * without the circuits' IDs. Not fatal: a kernel without 8021q
+	 * (CONFIG_VLAN_8021Q=n) still passes tagged frames to erdev.
+	 */
+	if (IS_MODULE(CONFIG_VLAN_8021Q))
+		request_module("8021q");
+
 	err = register_pernet_subsys(&erdev_net_ops);
 	if (err)
 		return err;
@@ -97,7 +108,9 @@ MODULE_ALIAS_RTNL_LINK("erdev");
 /*
  * erdev's VLAN IDs sit in the NIC's vlan_info (vlan_vid_add()), and it is
  * 8021q's notifier that hands them to the NIC's filter again when the
- * filter is switched back on. Pushing them from here as well would give a
- * stacked NIC (a bond refcounts its slaves' IDs) every ID twice.
+ * filter is switched back on, as it does for bridge, bond and DSA ports.
+ * Pushing them from here as well would give a stacked NIC (a bond
+ * refcounts its slaves' IDs) every ID twice. erdev_module_init() asks for
+ * 8021q too.
  */
 MODULE_SOFTDEP("pre: 8021q");

@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The module and the test VM: erdev.ko was built for the running kernel,
-# carries the version in VERSION, loads and unloads (also repeatedly), and
-# the kernel modules the other tests rely on can be loaded.
+# carries the version in VERSION, loads and unloads (also repeatedly),
+# loads 8021q when insmod'ed without it (8021q hands erdev's VLAN IDs to a
+# NIC's filter when it is switched on again), and the kernel modules the
+# other tests rely on can be loaded.
 # timeout: 300
 
 cd "$(dirname "$0")" || exit 1
@@ -10,7 +12,7 @@ source ./lib.sh
 
 ktap_print_header
 require_cmd modinfo insmod rmmod modprobe
-ktap_set_plan 11
+ktap_set_plan 12
 
 version=$(cat ../VERSION)
 loaded() { grep -q '^erdev ' /proc/modules; }
@@ -43,6 +45,19 @@ cycle()
 }
 check_ok "$cycles unload/load cycles" cycle
 check_ok "loaded at the end" loaded
+
+# 8021q unloaded (it is a module on the stock kernels, built in on the
+# debug kernel), then insmod erdev.ko, which does not read softdeps.
+mod_live() { grep -q "^$1 " /proc/modules; }
+if [ "$(modinfo -F filename 8021q 2>/dev/null)" = "(builtin)" ] ||
+	{ ! mod_live 8021q && [ -d /sys/module/8021q ]; }; then
+	ktap_test_skip "insmod erdev.ko loads 8021q" "8021q is built in"
+elif mod_live 8021q && ! rmmod 8021q 2>/dev/null; then
+	ktap_test_skip "insmod erdev.ko loads 8021q" "8021q is in use"
+else
+	rmmod erdev && insmod "$ERDEV_KO"
+	check_ok "insmod erdev.ko loads 8021q" mod_live 8021q
+fi
 
 mods=(veth 8021q dummy bonding bridge)
 modprobe_all()
