@@ -179,14 +179,9 @@ circuit del c2" "$(apply_out "$ERDEV_TMP/one.conf")"
 check_eq "its interfaces are gone" "c1.m0 c1.m1 c1.p0 c1.p1" "$(erdev_ifaces "$EDGE")"
 
 # valgrind on the paths that talk to the kernel: a plan that runs, one
-# that is rolled back, nothing to change, dump. Not on the debug kernel:
-# the kernel paths are the same as above, and valgrind is slow there.
-if is_debug_kernel; then
-	for what in "apply that changes things" "apply that is rolled back" \
-		"apply, nothing to change" dump; do
-		ktap_test_skip "valgrind: $what" "debug kernel"
-	done
-elif command -v valgrind >/dev/null; then
+# that is rolled back, nothing to change, dump (on the 6.12 lane:
+# valgrind_lane).
+if valgrind_lane; then
 	vg()
 	{
 		ip netns exec "$EDGE" valgrind -q --leak-check=full \
@@ -201,7 +196,7 @@ elif command -v valgrind >/dev/null; then
 else
 	for what in "apply that changes things" "apply that is rolled back" \
 		"apply, nothing to change" dump; do
-		ktap_test_skip "valgrind: $what" "no valgrind"
+		ktap_test_skip "valgrind: $what" "valgrind runs on the 6.12 lane"
 	done
 fi
 

@@ -16,7 +16,8 @@
 #    captured together;
 #  - environment: ERDEV_KO (absolute path of the erdev.ko built for this
 #    kernel), ERCFG (absolute path of ercfg; it may not exist yet: skip
-#    then), KVER (uname -r), ERDEV_REPO (the repo root), ERDEV_TIMEOUT (this
+#    then), KVER (uname -r), ERDEV_KERNEL (the matrix name: 6.1, 6.12,
+#    debug, ...), ERDEV_REPO (the repo root), ERDEV_TIMEOUT (this
 #    test's timeout in seconds), TMPDIR (a fresh, empty directory), and
 #    ERDEV_DEBUG_KERNEL=1 on the debug kernel (KASAN, lockdep, kmemleak:
 #    several times slower; unset elsewhere);
@@ -324,6 +325,17 @@ __lib_skip()
 is_debug_kernel()
 {
 	[ "${ERDEV_DEBUG_KERNEL:-0}" = 1 ]
+}
+
+# valgrind_lane: true where ercfg's valgrind checks run: the 6.12 lane
+# (or a run outside make check's matrix). ercfg is the same program on
+# every kernel, and valgrind under TCG costs minutes per lane.
+valgrind_lane()
+{
+	case "${ERDEV_KERNEL:-}" in
+	"" | 6.12) command -v valgrind >/dev/null ;;
+	*) return 1 ;;
+	esac
 }
 
 ##############################################################################

@@ -84,9 +84,9 @@ check_eq "JSON circuit-del: the circuit as it was" '"c1" 2000' \
 	"$(ev 10 '.name, .bandwidth_mbps' | paste -sd' ')"
 
 # The other namespace's monitor sees its own circuit only.
-# This one under valgrind, if there is one.
+# This one under valgrind on the 6.12 lane (valgrind_lane).
 VG=()
-command -v valgrind >/dev/null && ! is_debug_kernel &&
+valgrind_lane &&
 	VG=(valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99)
 MON_WRAP=("${VG[@]}")
 check_ok "a monitor in another namespace" monitor_start "$OTHER" o
