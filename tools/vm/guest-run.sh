@@ -171,8 +171,11 @@ for t in "${tests[@]}"; do
 	kmsg "running $name"
 	tmp=$(mktemp -d /tmp/erdev-test.XXXXXX)
 	start=$(date +%s)
+	# ERDEV_TRACE=1 (GUEST_ENV=ERDEV_TRACE): every command in the log with
+	# its time, to see where a slow test spends it.
 	run_limited "$tmo" "$RES/logs/$log" env TMPDIR="$tmp" ERDEV_TIMEOUT="$tmo" \
-		bash "./$t"
+		PS4='+ ${EPOCHREALTIME} ${BASH_SOURCE##*/}:${LINENO}: ' \
+		bash ${ERDEV_TRACE:+-x} "./$t"
 	rc=$?
 	secs=$(($(date +%s) - start))
 	rm -rf "$tmp" 2>/dev/null

@@ -13,7 +13,9 @@
 #                  selftests/ (tools/bench uses it; same contract)
 #   VM_RUN_DIR     results folder (default $CACHE/run/<kver>)
 #   GUEST_ENV      names of host variables to export to the tests
-#                  (e.g. "QUICK RUNS"; unset ones are left out)
+#                  (e.g. "QUICK RUNS", or "ERDEV_TRACE" with ERDEV_TRACE=1: each
+#                  test under bash -x, every command timed, in its log;
+#                  unset ones are left out)
 #   VM_TIMEOUT     hard limit for the whole VM, seconds (default 2700, 4500
 #                  on the debug kernel)
 #   VM_STALL       kill the VM after this long without a finished test
