@@ -18,6 +18,10 @@
 #                         run (for packages); also link_erdev.so where ip
 #                         looks for it (IPLIBDIR)
 #   make uninstall        undo install (dkms_remove unless DESTDIR is set)
+#   make kernel_check     is KVER (default: the running kernel) one that
+#                         erdev supports (5.10 to 7.3, dkms.conf's
+#                         BUILD_EXCLUSIVE_KERNEL)? install, dkms_install
+#                         and modules_install check it first
 #   make dkms_install     register, build and install erdev with DKMS
 #   make dkms_remove      remove it from DKMS again
 #   make clean            remove build products (keeps the download cache)
@@ -64,7 +68,7 @@ DKMS_SRC := /usr/src/erdev-$(VERSION)
 MODULE_SOURCES = Kbuild VERSION $(sort $(shell find erdev include -name '*.[ch]'))
 
 .PHONY: all module ercfg iproute2 deps check bench lab modules_install install \
-	uninstall install_kdir_check dkms_tree dkms_install dkms_remove clean \
+	uninstall install_kdir_check kernel_check dkms_tree dkms_install dkms_remove clean \
 	distclean help
 
 all: module ercfg iproute2
@@ -104,13 +108,27 @@ bench: deps
 lab: deps
 	@tools/lab/run.sh
 
+# The kernels erdev supports: dkms.conf's BUILD_EXCLUSIVE_KERNEL, the one
+# place that says so. $(call kernel_supported,RELEASE) in a recipe.
+SUPPORTED_RE := $(shell sed -n 's/^BUILD_EXCLUSIVE_KERNEL="\(.*\)"$$/\1/p' $(CURDIR)/dkms.conf)
+kernel_supported = @echo "$(1)" | grep -Eq '$(SUPPORTED_RE)' || { \
+	echo "erdev supports kernels 5.10 to 7.3 (dkms.conf: BUILD_EXCLUSIVE_KERNEL);" >&2; \
+	echo "$(1) is not one of them." >&2; exit 1; }
+KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null || echo $(KVER))
+
+# kernel_check: is KVER (default: the running kernel) supported?
+kernel_check:
+	$(call kernel_supported,$(KVER))
+
 install_kdir_check:
 ifdef KDIR_FALLBACK
 	@echo "No headers for the running kernel $(KVER): install linux-headers-$(KVER) or pass KDIR=." >&2
 	@exit 1
 endif
 
-modules_install: install_kdir_check module
+modules_install: install_kdir_check
+	$(call kernel_supported,$(KREL))
+	$(MAKE) module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	@if [ -z "$(DESTDIR)" ]; then \
 		krel=$(KVER); \
@@ -128,7 +146,7 @@ dkms_tree:
 	sed 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(VERSION)"/' dkms.conf >$(DIR)/dkms.conf
 	chmod -R u=rwX,go=rX $(DIR)
 
-install:
+install: $(if $(DESTDIR),,kernel_check)
 	$(MAKE) -C tools/ercfg install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) SBINDIR=$(SBINDIR)
 	$(INSTALL) -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
 	sed 's|/usr/sbin/ercfg|$(SBINDIR)/ercfg|' tools/systemd/erdev.service \
@@ -159,7 +177,7 @@ else
 	@if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 endif
 
-dkms_install:
+dkms_install: kernel_check
 	$(MAKE) dkms_tree DIR=$(DKMS_SRC)
 	dkms add -m erdev -v $(VERSION)
 	dkms build -m erdev -v $(VERSION)

@@ -376,6 +376,35 @@ else
 			suite_result "$host" fail "$desc" "dkms-$kver.diag" "dkms status $rc"
 		fi
 	done
+
+	# The supported range (dkms.conf's BUILD_EXCLUSIVE_KERNEL): DKMS
+	# refuses a kernel outside it with its own message and status 77,
+	# before it builds anything; make kernel_check (which install,
+	# dkms_install and modules_install run first) refuses it too, and
+	# takes every matrix kernel.
+	unsupported_check() {
+		local old=4.19.0-27-amd64 k
+		dkms build -m erdev -v "$v_dkms" -k "$old" --sourcetree "$dk/src" \
+			--dkmstree "$dk/tree" --kernelsourcedir /nonexistent
+		rc=$?
+		[ $rc = 77 ] || { echo "dkms build -k $old: status $rc, not 77"; return 1; }
+		! make --no-print-directory kernel_check KVER=$old 2>&1 ||
+			{ echo "make kernel_check KVER=$old passed"; return 1; }
+		for k in "${names[@]}"; do
+			make --no-print-directory kernel_check KVER="${KV[$k]}" ||
+				{ echo "make kernel_check refuses ${KV[$k]}"; return 1; }
+		done
+	}
+	if [ -z "$dkms_ok" ]; then
+		suite_result "$host" fail "dkms refuses an unsupported kernel" dkms-add.diag "dkms add failed"
+	elif unsupported_check >"$host/logs/dkms-unsupported.log" 2>&1 &&
+		grep -q 'BUILD_EXCLUSIVE directive' "$host/logs/dkms-unsupported.log" &&
+		grep -q '4.19.0-27-amd64 is not one of them' "$host/logs/dkms-unsupported.log"; then
+		suite_result "$host" pass "dkms and make kernel_check refuse 4.19 (BUILD_EXCLUSIVE_KERNEL), take every matrix kernel"
+	else
+		mv "$host/logs/dkms-unsupported.log" "$host/logs/dkms-unsupported.diag"
+		suite_result "$host" fail "dkms and make kernel_check refuse 4.19 (BUILD_EXCLUSIVE_KERNEL)" dkms-unsupported.diag
+	fi
 fi
 # ercfg's own tests on the host (CLI grammar, unit tests, valgrind; about
 # two minutes): never loads a module, so it runs next to the VMs.
