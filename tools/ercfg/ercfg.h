@@ -15,8 +15,8 @@
 
 #include <linux/erdev.h>
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define BIT(n)		(1U << (n))
+#include "names.h"	/* names.c, shared with iproute2's plugin */
+
 
 enum ercfg_cmd {
 	CMD_CIRCUIT_ADD,
@@ -43,8 +43,6 @@ enum ercfg_opt {
 	OPT_IPV4,
 	OPT_IPV6,
 };
-
-#define UUID_LEN	16
 
 /*
  * A link subnet of a peering: the network address (network byte order,
@@ -110,22 +108,6 @@ int parse_vid(const char *str, uint16_t *vid);
 int parse_rate(const char *str, uint32_t *mbit);
 int parse_uuid(const char *str, uint8_t uuid[UUID_LEN]);
 
-/* names.c: enum values to and from the words ercfg uses */
-int name_to_value(const char *const names[], unsigned int n, const char *str,
-		  uint32_t *val);
-const char *encap_name(uint32_t encap);
-const char *sku_name(uint32_t sku);
-const char *billing_name(uint32_t billing);
-const char *peering_name(uint32_t type);
-const char *role_name(uint32_t role);
-const char *operstate_name(uint8_t operstate);
-extern const char *const encap_names[2];
-extern const char *const sku_names[3];
-extern const char *const billing_names[2];
-extern const char *const peering_names[2];
-
-const char *neigh_state_name(uint16_t nud);
-
 /* prefix.c: link subnets */
 #define ADDR_BUFSIZ	46	/* INET6_ADDRSTRLEN */
 #define PREFIX_BUFSIZ	(ADDR_BUFSIZ + 4)
@@ -136,10 +118,5 @@ unsigned int subnet_addr_len(const struct subnet *sn);
 void subnet_host(const struct subnet *sn, unsigned int n, uint8_t addr[16]);
 char *format_addr(int family, const uint8_t *addr, char buf[ADDR_BUFSIZ]);
 char *format_subnet(const struct subnet *sn, char buf[PREFIX_BUFSIZ]);
-
-#define RATE_BUFSIZ	16	/* "4294967295mbit" */
-#define UUID_BUFSIZ	37
-char *format_rate(uint32_t mbit, char buf[RATE_BUFSIZ]);
-char *format_uuid(const uint8_t uuid[UUID_LEN], char buf[UUID_BUFSIZ]);
 
 #endif /* _ERCFG_H */

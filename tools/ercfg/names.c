@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ercfg.h"
+#include "names.h"
 
 const char *const encap_names[2] = {
 	[ERDEV_ENCAP_QINQ]		= "qinq",

@@ -7,10 +7,15 @@
  * <kind>_link_util it exports. The ip binary exports its JSON printing
  * helpers, so the plugin prints through them and "ip -j -d link" works too.
  *
+ * The values are named with ercfg's own tables (tools/ercfg/names.c,
+ * built into the plugin), so "ercfg show" and "ip -d link" agree.
+ *
  * The declarations below mirror iproute2's ip/ip_common.h and
  * include/json_print.h (stable since iproute2 4.x): the plugin only fills
  * the first fields of struct link_util that every version has.
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -18,6 +23,8 @@
 
 #include <linux/erdev.h>
 #include <linux/if_erdev.h>
+
+#include "names.h"	/* ercfg's words for the values (tools/ercfg) */
 
 struct link_util {
 	struct link_util *next;
@@ -38,6 +45,16 @@ int print_color_string(enum output_type t, enum color_attr c,
 		       const char *key, const char *fmt, const char *value);
 int print_color_uint(enum output_type t, enum color_attr c,
 		     const char *key, const char *fmt, unsigned int value);
+
+/*
+ * An attribute is read only if its payload has the size of its type, as
+ * iproute2's iplink_vlan.c checks: a kernel from another version, or a
+ * bad one, must not make ip read past the attribute.
+ */
+static bool rta_ok(const struct rtattr *rta, size_t size)
+{
+	return rta && RTA_PAYLOAD(rta) >= size;
+}
 
 static unsigned int rta_u32(const struct rtattr *rta)
 {
@@ -63,6 +80,41 @@ static void erdev_print_str(const char *key, const char *value)
 	print_color_string(PRINT_ANY, COLOR_NONE, key, fmt, value);
 }
 
+/*
+ * A u32 enum by the name ercfg gives it (names.c), or its number for a
+ * value this version does not know.
+ */
+static void erdev_print_enum(const char *key, const struct rtattr *rta,
+			     const char *(*name)(uint32_t))
+{
+	char fmt[32];
+	const char *word;
+
+	if (!rta_ok(rta, sizeof(uint32_t)))
+		return;
+	word = name(rta_u32(rta));
+	if (word) {
+		erdev_print_str(key, word);
+		return;
+	}
+	snprintf(fmt, sizeof(fmt), "%s %%u ", key);
+	print_color_uint(PRINT_ANY, COLOR_NONE, key, fmt, rta_u32(rta));
+}
+
+/* The circuit name: a string that must end inside its attribute. */
+static void erdev_print_circuit(const struct rtattr *rta)
+{
+	const char *name;
+	size_t len;
+
+	if (!rta || !RTA_PAYLOAD(rta))
+		return;
+	name = RTA_DATA(rta);
+	len = RTA_PAYLOAD(rta);
+	if (memchr(name, 0, len))
+		erdev_print_str("circuit", name);
+}
+
 static void erdev_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 {
 	char tpid[8];
@@ -71,29 +123,19 @@ static void erdev_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 	(void)f;
 	if (!tb)
 		return;
-	if (tb[IFLA_ERDEV_CIRCUIT])
-		erdev_print_str("circuit", RTA_DATA(tb[IFLA_ERDEV_CIRCUIT]));
-	if (tb[IFLA_ERDEV_PEERING])
-		erdev_print_str("peering",
-				rta_u32(tb[IFLA_ERDEV_PEERING]) ==
-				ERDEV_PEERING_TYPE_PRIVATE ?
-				"private" : "microsoft");
-	if (tb[IFLA_ERDEV_LINK])
-		erdev_print_str("link", rta_u32(tb[IFLA_ERDEV_LINK]) ==
-				ERDEV_LINK_ROLE_PRIMARY ?
-				"primary" : "secondary");
-	if (tb[IFLA_ERDEV_ENCAP])
-		erdev_print_str("encap", rta_u32(tb[IFLA_ERDEV_ENCAP]) ==
-				ERDEV_ENCAP_QINQ ? "qinq" : "dot1q");
-	if (tb[IFLA_ERDEV_TPID]) {
+	erdev_print_circuit(tb[IFLA_ERDEV_CIRCUIT]);
+	erdev_print_enum("peering", tb[IFLA_ERDEV_PEERING], peering_name);
+	erdev_print_enum("link", tb[IFLA_ERDEV_LINK], role_name);
+	erdev_print_enum("encap", tb[IFLA_ERDEV_ENCAP], encap_name);
+	if (rta_ok(tb[IFLA_ERDEV_TPID], sizeof(uint16_t))) {
 		snprintf(tpid, sizeof(tpid), "0x%04x",
 			 ntohs(rta_u16(tb[IFLA_ERDEV_TPID])));
 		erdev_print_str("tpid", tpid);
 	}
-	if (tb[IFLA_ERDEV_STAG])
+	if (rta_ok(tb[IFLA_ERDEV_STAG], sizeof(uint16_t)))
 		print_color_uint(PRINT_ANY, COLOR_NONE, "stag", "stag %u ",
 				 rta_u16(tb[IFLA_ERDEV_STAG]));
-	if (tb[IFLA_ERDEV_CTAG])
+	if (rta_ok(tb[IFLA_ERDEV_CTAG], sizeof(uint16_t)))
 		print_color_uint(PRINT_ANY, COLOR_NONE, "ctag", "ctag %u ",
 				 rta_u16(tb[IFLA_ERDEV_CTAG]));
 }
@@ -108,6 +150,7 @@ static void erdev_print_help(struct link_util *lu, int argc, char **argv,
 		"erdev interfaces are created with \"ercfg peering add\"; see ercfg(8).\n");
 }
 
+__attribute__((visibility("default")))
 struct link_util erdev_link_util = {
 	.id		= "erdev",
 	.maxattr	= IFLA_ERDEV_MAX,

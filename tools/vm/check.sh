@@ -117,12 +117,19 @@ else
 	suite_result "$host" skip "build tools/ercfg/ercfg" - "no tools/ercfg/Makefile yet"
 fi
 
-# 4a. link_erdev.so, ip's plugin for "ip -d link" (introspection.sh uses it)
+# 4a. link_erdev.so, ip's plugin for "ip -d link" (introspection.sh uses
+# it), and its test against crafted attributes (short, unknown values).
 if make -C tools/iproute2 >"$host/logs/iproute2.log" 2>&1 && [ -f tools/iproute2/link_erdev.so ]; then
 	suite_result "$host" pass "build tools/iproute2/link_erdev.so"
 else
 	mv "$host/logs/iproute2.log" "$host/logs/iproute2.diag"
 	suite_result "$host" fail "build tools/iproute2/link_erdev.so" iproute2.diag
+fi
+if make -C tools/iproute2 check >"$host/logs/iproute2-check.log" 2>&1; then
+	suite_result "$host" pass "make -C tools/iproute2 check ($(grep -o '^# [0-9]* tests' "$host/logs/iproute2-check.log" | cut -c3-), valgrind)"
+else
+	mv "$host/logs/iproute2-check.log" "$host/logs/iproute2-check.diag"
+	suite_result "$host" fail "make -C tools/iproute2 check" iproute2-check.diag
 fi
 
 # 4b. make install DESTDIR=... PREFIX=/usr: exactly the files a packager
