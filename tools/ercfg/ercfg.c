@@ -13,6 +13,7 @@
 #include "apply.h"
 #include "config.h"
 #include "ercfg.h"
+#include "json.h"
 #include "nl.h"
 #include "show.h"
 
@@ -38,12 +39,12 @@ static const char usage_text[] =
 "ercfg peering del NAME private|microsoft\n"
 "ercfg show [NAME]          circuits, peerings, interfaces, addresses, ARP/ND\n"
 "ercfg stats [NAME]         counters per interface and per port\n"
-"ercfg -j show|stats ...    the same as JSON\n"
+"ercfg -j|-p show|stats ...  the same as JSON (-p: indented)\n"
 "ercfg apply [--dry-run] FILE|-  make circuits and peerings what FILE says\n"
 "ercfg dump                 the circuits and peerings in apply's FILE format\n"
 "ercfg monitor [-j]         circuit, peering and interface events, as they come\n"
-"ercfg -V                   version\n"
-"ercfg -h|--help            this help\n"
+"ercfg -V|--version         version\n"
+"ercfg -h|--help|help       this help\n"
 "\n"
 "NAME  circuit name: 1 to 12 of A-Z a-z 0-9 _ -, starting with a letter\n"
 "ID    VLAN ID, 1 to 4094\n"
@@ -132,6 +133,39 @@ static int flush_stdout(void)
 	return 0;
 }
 
+/* -j and -p: JSON output, -p indented as well. False for another word. */
+static bool output_option(const char *word, struct request *req)
+{
+	if (!strcmp(word, "-j")) {
+		req->json = true;
+		return true;
+	}
+	if (!strcmp(word, "-p")) {
+		req->json = true;
+		json_pretty = true;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * -j and -p may follow the command too ("ercfg show c1 -j"): take them out
+ * of its words, argv[0] being the command. No other word of a command is
+ * either (names start with a letter; apply's standard input is "-").
+ * The new argc.
+ */
+static int take_output_options(int argc, char **argv, struct request *req)
+{
+	int i, n = 1;
+
+	for (i = 1; i < argc; i++) {
+		if (!output_option(argv[i], req))
+			argv[n++] = argv[i];
+	}
+	argv[n] = NULL;
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	struct request req = { 0 };
@@ -144,14 +178,12 @@ int main(int argc, char **argv)
 			fputs(usage_text, stdout);
 			return flush_stdout() ? 1 : 0;
 		}
-		if (!strcmp(opt, "-V")) {
+		if (!strcmp(opt, "-V") || !strcmp(opt, "--version")) {
 			printf("ercfg %s\n", ERCFG_VERSION);
 			return flush_stdout() ? 1 : 0;
 		}
-		if (!strcmp(opt, "-j")) {
-			req.json = true;
+		if (output_option(opt, &req))
 			continue;
-		}
 		errmsg("unknown option \"%s\"", shown(opt));
 		return 1;
 	}
@@ -159,6 +191,11 @@ int main(int argc, char **argv)
 		fputs(usage_text, stderr);
 		return 1;
 	}
+	if (!strcmp(argv[i], "help")) {
+		fputs(usage_text, stdout);
+		return flush_stdout() ? 1 : 0;
+	}
+	argc = i + take_output_options(argc - i, argv + i, &req);
 	if (is_state_command(argv[i])) {
 		if (run_state_command(argc - i, argv + i, req.json))
 			return 1;

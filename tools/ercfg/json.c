@@ -8,11 +8,24 @@
 
 #include "json.h"
 
+bool json_pretty;
+
 void json_init(struct json *j, FILE *f)
 {
 	j->f = f;
 	j->depth = 0;
+	j->pretty = json_pretty;
 	j->comma[0] = false;
+}
+
+/* Pretty: a new line, indented four spaces a level as iproute2 does. */
+static void json_newline(struct json *j, unsigned int depth)
+{
+	unsigned int i;
+
+	fputc('\n', j->f);
+	for (i = 0; i < depth; i++)
+		fputs("    ", j->f);
 }
 
 /* Length of the valid UTF-8 sequence at @s, 0 if it is not one. */
@@ -101,10 +114,12 @@ static void json_key(struct json *j, const char *key)
 {
 	if (j->comma[j->depth])
 		fputc(',', j->f);
+	if (j->pretty && j->depth)
+		json_newline(j, j->depth);
 	j->comma[j->depth] = true;
 	if (key) {
 		json_escape(j->f, key);
-		fputc(':', j->f);
+		fputs(j->pretty ? ": " : ":", j->f);
 	}
 }
 
@@ -119,6 +134,9 @@ static void json_begin(struct json *j, const char *key, char c)
 
 static void json_end(struct json *j, char c)
 {
+	/* An empty container stays "[]" or "{}". */
+	if (j->pretty && j->depth && j->comma[j->depth])
+		json_newline(j, j->depth - 1);
 	fputc(c, j->f);
 	if (j->depth)
 		j->depth--;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A minimal JSON writer: compact output, commas handled by the writer.
- * @key is the member name inside an object and NULL inside an array.
+ * A minimal JSON writer: compact output, or indented as iproute2's "-p"
+ * indents it (json_pretty, read by json_init), commas handled by the
+ * writer. @key is the member name inside an object and NULL inside an
+ * array.
  */
 #ifndef _ERCFG_JSON_H
 #define _ERCFG_JSON_H
@@ -15,8 +17,11 @@
 struct json {
 	FILE *f;
 	unsigned int depth;
+	bool pretty;
 	bool comma[JSON_MAX_DEPTH];	/* a value was written at that depth */
 };
+
+extern bool json_pretty;		/* ercfg -p */
 
 void json_init(struct json *j, FILE *f);
 void json_begin_object(struct json *j, const char *key);

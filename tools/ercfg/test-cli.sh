@@ -184,7 +184,7 @@ peering show => unknown command "peering show"
 peering => unknown command "peering"
 Show => unknown command "Show"
 show c1 extra => unknown word "extra"
-show -j => invalid circuit name "-j"
+show -j c1 extra => unknown word "extra"
 stats c1 c2 => unknown word "c2"
 stats _x => invalid circuit name "_x"
 circuit add => missing circuit name
@@ -282,7 +282,7 @@ apply --dry-run --dry-run a => unknown word "--dry-run"
 apply -x => unknown word "-x"
 dump x => unknown word "x"
 monitor x => unknown word "x"
-monitor -j x => unknown word "-j"
+monitor -j x => unknown word "x"
 apply /nonexistent/erdev.conf => cannot open /nonexistent/erdev.conf: No such file or directory
 EOF
 )
@@ -403,9 +403,11 @@ run_bounded() {
 	MS=$(((t1 - t0) / 1000))
 }
 
-# bounded_case DESC IN WANT ARGS...: status 1 within a second, stderr one
-# line matching the extended regular expression WANT, nothing on stdout,
-# no netlink socket. DESC says what is expected.
+# bounded_case DESC IN WANT ARGS...: status 1 (not killed by the 10 s
+# timeout, nor by the memory bound), stderr one line matching the extended
+# regular expression WANT, nothing on stdout, no netlink socket. DESC says
+# what is expected. The time it took is a diagnostic, not a check: speed
+# is for benchmarks.
 bounded_case() {
 	local desc=$1 in=$2 want=$3 fail=0 why=""
 
@@ -424,11 +426,10 @@ bounded_case() {
 		fail=1; why="output on stdout"
 	elif netlink_opened; then
 		fail=1; why="opened a netlink socket"
-	elif [ "$MS" -ge 1000 ]; then
-		fail=1; why="took $MS ms"
 	fi
-	ok $fail "$desc (${MS} ms)"
+	ok $fail "$desc"
 	[ $fail = 0 ] || echo "$why" | diag
+	echo "took $MS ms" | diag
 }
 
 # An ERE matching @1 exactly.
@@ -568,6 +569,25 @@ valgrind_clean "ercfg -V" -V
 run -V show
 [ $RC = 0 ] && [ "$(cat "$TMP/stdout")" = "$want" ]
 ok $? "ercfg -V show: version, the command is ignored"
+
+run --version
+[ $RC = 0 ] && [ "$(cat "$TMP/stdout")" = "$want" ] && [ ! -s "$TMP/stderr" ]
+ok $? "ercfg --version: \"$want\""
+
+run help
+[ $RC = 0 ] && cmp -s "$TMP/stdout" "$TMP/help" && [ ! -s "$TMP/stderr" ] &&
+	! netlink_opened
+ok $? "ercfg help: usage on stdout, status 0"
+
+# -j and -p after the command: taken as options, not as the command's
+# words (the request gets as far as the module, which is not loaded here).
+nomod='ercfg: erdev module not loaded (no generic netlink family "erdev")'
+for args in "show -j" "show c1 -j" "stats -p c1" "-p show" "monitor -p" "dump -j"; do
+	# shellcheck disable=SC2086
+	run $args
+	[ $RC = 1 ] && [ "$(cat "$TMP/stderr")" = "$nomod" ]
+	ok $? "ercfg $args: options taken, no module"
+done
 
 if [ -w /dev/full ]; then
 	"$ERCFG" --help >/dev/full 2>"$TMP/full.err"

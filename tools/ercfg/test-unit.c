@@ -872,6 +872,38 @@ static void test_route_requests(void)
 	free(nl.buf);
 }
 
+/* -p: iproute2's indentation; empty containers stay on their line. */
+static void test_json_pretty(void)
+{
+	static const char want[] =
+		"[\n"
+		"    {\n"
+		"        \"name\": \"c1\",\n"
+		"        \"peerings\": [],\n"
+		"        \"stag\": 100\n"
+		"    }\n"
+		"]";
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	struct json j;
+
+	json_pretty = true;
+	json_init(&j, f);
+	json_pretty = false;
+	json_begin_array(&j, NULL);
+	json_begin_object(&j, NULL);
+	json_string(&j, "name", "c1");
+	json_begin_array(&j, "peerings");
+	json_end_array(&j);
+	json_uint(&j, "stag", 100);
+	json_end_object(&j);
+	json_end_array(&j);
+	fclose(f);
+	ok(!strcmp(buf, want), "json pretty: indented four spaces a level");
+	free(buf);
+}
+
 /* JSON strings */
 
 static void test_json_escape(void)
@@ -1533,6 +1565,7 @@ int main(int argc, char **argv)
 	test_requests();
 	test_route_requests();
 	test_json_escape();
+	test_json_pretty();
 	test_printer(false, false, show_text);
 	test_printer(false, true, show_json);
 	test_printer(true, false, stats_text);
