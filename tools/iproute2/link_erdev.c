@@ -10,9 +10,7 @@
  * The values are named with ercfg's own tables (tools/ercfg/names.c,
  * built into the plugin), so "ercfg show" and "ip -d link" agree.
  *
- * The declarations below mirror iproute2's ip/ip_common.h and
- * include/json_print.h (stable since iproute2 4.x): the plugin only fills
- * the first fields of struct link_util that every version has.
+ * ip_plugin.h mirrors the parts of iproute2 the plugin uses.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,27 +22,8 @@
 #include <linux/erdev.h>
 #include <linux/if_erdev.h>
 
+#include "ip_plugin.h"
 #include "names.h"	/* ercfg's words for the values (tools/ercfg) */
-
-struct link_util {
-	struct link_util *next;
-	const char *id;
-	int maxattr;
-	int (*parse_opt)(struct link_util *lu, int argc, char **argv,
-			 struct nlmsghdr *n);
-	void (*print_opt)(struct link_util *lu, FILE *f, struct rtattr *tb[]);
-	void (*print_xstats)(struct link_util *lu, FILE *f, struct rtattr *a);
-	void (*print_help)(struct link_util *lu, int argc, char **argv,
-			   FILE *f);
-};
-
-enum output_type { PRINT_FP = 1, PRINT_JSON = 2, PRINT_ANY = 3 };
-enum color_attr { COLOR_NONE = 6 };
-
-int print_color_string(enum output_type t, enum color_attr c,
-		       const char *key, const char *fmt, const char *value);
-int print_color_uint(enum output_type t, enum color_attr c,
-		     const char *key, const char *fmt, unsigned int value);
 
 /*
  * An attribute is read only if its payload has the size of its type, as

@@ -18,14 +18,7 @@
 #include <linux/erdev.h>
 #include <linux/if_erdev.h>
 
-struct link_util {
-	struct link_util *next;
-	const char *id;
-	int maxattr;
-	int (*parse_opt)(struct link_util *lu, int argc, char **argv,
-			 struct nlmsghdr *n);
-	void (*print_opt)(struct link_util *lu, FILE *f, struct rtattr *tb[]);
-};
+#include "ip_plugin.h"
 
 static char out[512];
 
@@ -40,8 +33,8 @@ static void emit(const char *fmt, ...)
 }
 
 /* ip's helpers (include/json_print.h), the text side of them. */
-int print_color_string(int t, int c, const char *key, const char *fmt,
-		       const char *value)
+int print_color_string(enum output_type t, enum color_attr c,
+		       const char *key, const char *fmt, const char *value)
 {
 	(void)t;
 	(void)c;
@@ -50,8 +43,8 @@ int print_color_string(int t, int c, const char *key, const char *fmt,
 	return 0;
 }
 
-int print_color_uint(int t, int c, const char *key, const char *fmt,
-		     unsigned int value)
+int print_color_uint(enum output_type t, enum color_attr c,
+		     const char *key, const char *fmt, unsigned int value)
 {
 	(void)t;
 	(void)c;
