@@ -11,12 +11,158 @@
 #include <linux/netdevice.h>
 #include <linux/netlink.h>
 #include <net/genetlink.h>
+#include <uapi/linux/erdev.h>
 
-/* 6.2 split generic netlink ops; pre_doit/post_doit take the split op. */
+/*
+ * 6.2 split generic netlink ops: the do and the dump of a command are two
+ * ops, each with its policy and the do with its own pre_doit and
+ * post_doit. erdev/netlink-gen.c, as ynl-gen-c writes it, fills a table of
+ * them and a family that points at it with .split_ops.
+ *
+ * Before 6.2 the generated file builds against the struct below, and
+ * Kbuild defines ERDEV_NETLINK_GEN for that file alone: there its
+ * "struct genl_family erdev_nl_family" becomes an erdev_split_family,
+ * erdev_nl_split_family, the real family being defined here, empty.
+ * erdev_genl_register_family() then fills the real family with one
+ * genl_ops per command, and its pre_doit/post_doit call the do's own.
+ * The generated file stays as the generator writes it, which check.sh
+ * verifies.
+ */
 #ifdef ERDEV_HAVE_SPLIT_OPS
 #define erdev_genl_op genl_split_ops
+#define erdev_genl_register_family genl_register_family
 #else
 #define erdev_genl_op genl_ops
+
+struct genl_split_ops {
+	int (*pre_doit)(const struct genl_split_ops *ops, struct sk_buff *skb,
+			struct genl_info *info);
+	int (*doit)(struct sk_buff *skb, struct genl_info *info);
+	void (*post_doit)(const struct genl_split_ops *ops,
+			  struct sk_buff *skb, struct genl_info *info);
+	int (*start)(struct netlink_callback *cb);
+	int (*dumpit)(struct sk_buff *skb, struct netlink_callback *cb);
+	int (*done)(struct netlink_callback *cb);
+	const struct nla_policy *policy;
+	unsigned int maxattr;
+	u8 cmd;
+	u8 internal_flags;
+	u8 flags;
+	u8 validate;
+};
+
+/* The members of struct genl_family that ynl-gen-c sets. */
+struct erdev_split_family {
+	const char *name;
+	unsigned int version;
+	bool netnsok;
+	bool parallel_ops;
+	struct module *module;
+	const struct genl_split_ops *split_ops;
+	unsigned int n_split_ops;
+	const struct genl_multicast_group *mcgrps;
+	unsigned int n_mcgrps;
+};
+
+extern struct erdev_split_family erdev_nl_split_family;
+
+/* The do of the command of @ops (a command has at most one). */
+static inline const struct genl_split_ops *
+erdev_split_do(const struct genl_ops *ops)
+{
+	const struct erdev_split_family *f = &erdev_nl_split_family;
+	unsigned int i;
+
+	for (i = 0; i < f->n_split_ops; i++)
+		if (f->split_ops[i].cmd == ops->cmd && f->split_ops[i].doit)
+			return &f->split_ops[i];
+	return NULL;
+}
+
+static inline int erdev_split_pre_doit(const struct genl_ops *ops,
+				       struct sk_buff *skb,
+				       struct genl_info *info)
+{
+	const struct genl_split_ops *op = erdev_split_do(ops);
+
+	return op && op->pre_doit ? op->pre_doit(op, skb, info) : 0;
+}
+
+static inline void erdev_split_post_doit(const struct genl_ops *ops,
+					 struct sk_buff *skb,
+					 struct genl_info *info)
+{
+	const struct genl_split_ops *op = erdev_split_do(ops);
+
+	if (op && op->post_doit)
+		op->post_doit(op, skb, info);
+}
+
+/*
+ * Merge @s into @op, the command's one genl_ops. A command has one policy
+ * for both here: the first split op's (the do, as ynl-gen-c orders them;
+ * erdev's spec gives a command's do and dump the same request).
+ */
+static inline void erdev_split_merge(struct genl_ops *op,
+				     const struct genl_split_ops *s)
+{
+	op->cmd = s->cmd;
+	op->flags |= s->flags & ~(GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP |
+				  GENL_CMD_CAP_HASPOL);
+	op->validate |= s->validate;
+	if (!op->policy) {
+		op->policy = s->policy;
+		op->maxattr = s->maxattr;
+	}
+	if (s->doit) {
+		op->doit = s->doit;
+	} else {
+		op->start = s->start;
+		op->dumpit = s->dumpit;
+		op->done = s->done;
+	}
+}
+
+static inline int erdev_genl_register_family(struct genl_family *family)
+{
+	static struct genl_ops ops[ERDEV_CMD_MAX + 1];
+	const struct erdev_split_family *f = &erdev_nl_split_family;
+	unsigned int i, n = 0;
+
+	memset(ops, 0, sizeof(ops));
+	for (i = 0; i < f->n_split_ops; i++) {
+		const struct genl_split_ops *s = &f->split_ops[i];
+
+		/* ynl-gen-c puts a command's dump right after its do. */
+		if (!n || ops[n - 1].cmd != s->cmd) {
+			if (WARN_ON(n == ARRAY_SIZE(ops)))
+				return -E2BIG;
+			n++;
+		}
+		erdev_split_merge(&ops[n - 1], s);
+	}
+
+	strscpy(family->name, f->name, sizeof(family->name));
+	family->version = f->version;
+	family->netnsok = f->netnsok;
+	family->parallel_ops = f->parallel_ops;
+	family->module = f->module;
+	family->pre_doit = erdev_split_pre_doit;
+	family->post_doit = erdev_split_post_doit;
+	family->ops = ops;
+	family->n_ops = n;
+	family->mcgrps = f->mcgrps;
+	family->n_mcgrps = f->n_mcgrps;
+	return genl_register_family(family);
+}
+
+/* Last: the functions above take the real struct genl_family. */
+#ifdef ERDEV_NETLINK_GEN
+extern struct genl_family erdev_nl_family;
+struct genl_family erdev_nl_family __ro_after_init;
+#define genl_family erdev_split_family
+#define erdev_nl_family erdev_nl_split_family
+#endif
 #endif
 
 /* 6.7 folded the dump request's attributes into a struct genl_info. */
