@@ -29,11 +29,8 @@
  * verifies.
  */
 #ifdef ERDEV_HAVE_SPLIT_OPS
-#define erdev_genl_op genl_split_ops
 #define erdev_genl_register_family genl_register_family
 #else
-#define erdev_genl_op genl_ops
-
 struct genl_split_ops {
 	int (*pre_doit)(const struct genl_split_ops *ops, struct sk_buff *skb,
 			struct genl_info *info);
@@ -173,13 +170,6 @@ static inline struct nlattr **erdev_dump_attrs(struct netlink_callback *cb)
 #else
 	return genl_dumpit_info(cb)->attrs;
 #endif
-}
-
-static inline u8 erdev_dump_cmd(struct netlink_callback *cb)
-{
-	const struct genlmsghdr *hdr = nlmsg_data(cb->nlh);
-
-	return hdr->cmd;
 }
 
 /* 6.11 replaced NETIF_F_LLTX with a flag of its own. */

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The erdev generic netlink family, as described by
- * Documentation/netlink/specs/erdev.yaml. Every request runs under RTNL,
- * taken in pre_doit (and in each dump), because circuits and interfaces
- * are created and destroyed together.
+ * Documentation/netlink/specs/erdev.yaml. The policies, the ops table and
+ * the family are generated from the spec, in netlink-gen.c; this file
+ * has the handlers. Every request runs under RTNL, taken in pre_doit (and
+ * in each dump), because circuits and interfaces are created and
+ * destroyed together.
  */
 #include <linux/ctype.h>
 #include <linux/if_vlan.h>
@@ -14,70 +16,7 @@
 #include <net/sock.h>
 
 #include "main.h"
-
-/* Policies, as the spec gives them. */
-static const struct nla_policy erdev_stats_nl_policy[ERDEV_A_STATS_MAX + 1] = {
-	[ERDEV_A_STATS_RX_PACKETS]	= { .type = NLA_U64 },
-	[ERDEV_A_STATS_RX_BYTES]	= { .type = NLA_U64 },
-	[ERDEV_A_STATS_TX_PACKETS]	= { .type = NLA_U64 },
-	[ERDEV_A_STATS_TX_BYTES]	= { .type = NLA_U64 },
-	[ERDEV_A_STATS_RX_DROPPED]	= { .type = NLA_U64 },
-	[ERDEV_A_STATS_TX_DROPPED]	= { .type = NLA_U64 },
-	[ERDEV_A_STATS_RX_UNKNOWN_STAG]	= { .type = NLA_U64 },
-	[ERDEV_A_STATS_RX_UNKNOWN_CTAG]	= { .type = NLA_U64 },
-	[ERDEV_A_STATS_RX_UNTAGGED]	= { .type = NLA_U64 },
-	[ERDEV_A_STATS_RX_BAD_TPID]	= { .type = NLA_U64 },
-	[ERDEV_A_STATS_RX_MALFORMED]	= { .type = NLA_U64 },
-};
-
-static const struct nla_policy erdev_subnet_nl_policy[ERDEV_A_SUBNET_MAX + 1] = {
-	[ERDEV_A_SUBNET_ADDR]		= NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
-	[ERDEV_A_SUBNET_PREFIXLEN]	= { .type = NLA_U8 },
-};
-
-static const struct nla_policy erdev_link_nl_policy[ERDEV_A_LINK_MAX + 1] = {
-	[ERDEV_A_LINK_ROLE]		= NLA_POLICY_MAX(NLA_U32, 1),
-	[ERDEV_A_LINK_IFINDEX]		= { .type = NLA_U32 },
-	[ERDEV_A_LINK_IFNAME]		= { .type = NLA_NUL_STRING },
-	[ERDEV_A_LINK_LOWER_IFINDEX]	= { .type = NLA_U32 },
-	[ERDEV_A_LINK_OPERSTATE]	= { .type = NLA_U8 },
-	[ERDEV_A_LINK_STATS]		= NLA_POLICY_NESTED(erdev_stats_nl_policy),
-};
-
-static const struct nla_policy erdev_peering_nl_policy[ERDEV_A_PEERING_MAX + 1] = {
-	[ERDEV_A_PEERING_CIRCUIT]	= { .type = NLA_NUL_STRING,
-					    .len = ERDEV_CIRCUIT_NAME_LEN },
-	[ERDEV_A_PEERING_TYPE]		= NLA_POLICY_MAX(NLA_U32, 1),
-	[ERDEV_A_PEERING_CTAG]		= NLA_POLICY_RANGE(NLA_U16, 1, 4094),
-	[ERDEV_A_PEERING_LINK]		= NLA_POLICY_NESTED(erdev_link_nl_policy),
-	[ERDEV_A_PEERING_IPV4_PRIMARY]	= NLA_POLICY_NESTED(erdev_subnet_nl_policy),
-	[ERDEV_A_PEERING_IPV4_SECONDARY] = NLA_POLICY_NESTED(erdev_subnet_nl_policy),
-	[ERDEV_A_PEERING_IPV6_PRIMARY]	= NLA_POLICY_NESTED(erdev_subnet_nl_policy),
-	[ERDEV_A_PEERING_IPV6_SECONDARY] = NLA_POLICY_NESTED(erdev_subnet_nl_policy),
-};
-
-static const struct nla_policy erdev_circuit_nl_policy[ERDEV_A_CIRCUIT_MAX + 1] = {
-	[ERDEV_A_CIRCUIT_NAME]		= { .type = NLA_NUL_STRING,
-					    .len = ERDEV_CIRCUIT_NAME_LEN },
-	[ERDEV_A_CIRCUIT_ENCAP]		= NLA_POLICY_MAX(NLA_U32, 1),
-	[ERDEV_A_CIRCUIT_TPID]		= { .type = NLA_BE16 },
-	[ERDEV_A_CIRCUIT_STAG]		= NLA_POLICY_RANGE(NLA_U16, 1, 4094),
-	[ERDEV_A_CIRCUIT_PRIMARY_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[ERDEV_A_CIRCUIT_SECONDARY_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[ERDEV_A_CIRCUIT_BANDWIDTH]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[ERDEV_A_CIRCUIT_SKU]		= NLA_POLICY_MAX(NLA_U32, 2),
-	[ERDEV_A_CIRCUIT_BILLING]	= NLA_POLICY_MAX(NLA_U32, 1),
-	[ERDEV_A_CIRCUIT_SERVICE_KEY]	= NLA_POLICY_EXACT_LEN(16),
-	[ERDEV_A_CIRCUIT_PEERING]	= NLA_POLICY_NESTED(erdev_peering_nl_policy),
-};
-
-static const struct nla_policy erdev_circuit_req_policy[ERDEV_A_CIRCUIT + 1] = {
-	[ERDEV_A_CIRCUIT] = NLA_POLICY_NESTED(erdev_circuit_nl_policy),
-};
-
-static const struct nla_policy erdev_peering_req_policy[ERDEV_A_PEERING + 1] = {
-	[ERDEV_A_PEERING] = NLA_POLICY_NESTED(erdev_peering_nl_policy),
-};
+#include "netlink-gen.h"
 
 static u32 erdev_nla_u32(const struct nlattr *attr, u32 value)
 {
@@ -299,14 +238,16 @@ static int erdev_nl_peering_msg(struct sk_buff *skb,
 
 static void erdev_nl_multicast(struct net *net, struct sk_buff *skb)
 {
-	genlmsg_multicast_netns(&erdev_nl_family, net, skb, 0, 0, GFP_KERNEL);
+	genlmsg_multicast_netns(&erdev_nl_family, net, skb, 0,
+				ERDEV_NLGRP_MONITOR, GFP_KERNEL);
 }
 
 void erdev_nl_notify_circuit(struct erdev_circuit *circuit, u8 cmd)
 {
 	struct sk_buff *skb;
 
-	if (!genl_has_listeners(&erdev_nl_family, circuit->net, 0))
+	if (!genl_has_listeners(&erdev_nl_family, circuit->net,
+				ERDEV_NLGRP_MONITOR))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
@@ -326,7 +267,7 @@ void erdev_nl_notify_peering(struct erdev_peering *peering, u8 cmd,
 	struct net *net = peering->circuit->net;
 	struct sk_buff *skb;
 
-	if (!genl_has_listeners(&erdev_nl_family, net, 0))
+	if (!genl_has_listeners(&erdev_nl_family, net, ERDEV_NLGRP_MONITOR))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
@@ -483,8 +424,7 @@ static int erdev_nl_parse_circuit_new(struct genl_info *info,
 
 /* Operations */
 
-static int erdev_nl_circuit_new_doit(struct sk_buff *skb,
-				     struct genl_info *info)
+int erdev_nl_circuit_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[ERDEV_A_CIRCUIT_MAX + 1];
 	struct erdev_circuit tmpl = {};
@@ -502,8 +442,9 @@ static int erdev_nl_circuit_new_doit(struct sk_buff *skb,
 				 info->extack);
 }
 
-static int erdev_nl_circuit_get_doit(struct sk_buff *skb,
-				     struct genl_info *info)
+/* The reply to circuit-get and stats-get: @stats adds counters and ports. */
+static int erdev_nl_circuit_reply(struct sk_buff *skb, struct genl_info *info,
+				  bool stats)
 {
 	struct nlattr *tb[ERDEV_A_CIRCUIT_MAX + 1];
 	struct erdev_circuit *circuit;
@@ -523,8 +464,7 @@ static int erdev_nl_circuit_get_doit(struct sk_buff *skb,
 	if (!msg)
 		return -ENOMEM;
 	err = erdev_nl_circuit_msg(msg, circuit, info->snd_portid,
-				   info->snd_seq, 0, info->genlhdr->cmd,
-				   info->genlhdr->cmd == ERDEV_CMD_STATS_GET,
+				   info->snd_seq, 0, info->genlhdr->cmd, stats,
 				   netlink_net_capable(skb, CAP_NET_ADMIN),
 				   NULL);
 	if (err) {
@@ -534,11 +474,21 @@ static int erdev_nl_circuit_get_doit(struct sk_buff *skb,
 	return genlmsg_reply(msg, info);
 }
 
-static int erdev_nl_circuit_get_dumpit(struct sk_buff *skb,
-				       struct netlink_callback *cb)
+int erdev_nl_circuit_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return erdev_nl_circuit_reply(skb, info, false);
+}
+
+int erdev_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return erdev_nl_circuit_reply(skb, info, true);
+}
+
+/* The dump of circuit-get and stats-get (@cmd). */
+static int erdev_nl_circuit_dump(struct sk_buff *skb,
+				 struct netlink_callback *cb, u8 cmd)
 {
 	bool key = netlink_net_capable(cb->skb, CAP_NET_ADMIN);
-	u8 cmd = erdev_dump_cmd(cb);
 	struct net *net = sock_net(skb->sk);
 	struct erdev_circuit *circuit;
 	struct erdev_net *en;
@@ -567,8 +517,18 @@ static int erdev_nl_circuit_get_dumpit(struct sk_buff *skb,
 	return err && !skb->len ? err : skb->len;
 }
 
-static int erdev_nl_circuit_set_doit(struct sk_buff *skb,
-				     struct genl_info *info)
+int erdev_nl_circuit_get_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	return erdev_nl_circuit_dump(skb, cb, ERDEV_CMD_CIRCUIT_GET);
+}
+
+int erdev_nl_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return erdev_nl_circuit_dump(skb, cb, ERDEV_CMD_STATS_GET);
+}
+
+int erdev_nl_circuit_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	static const struct {
 		int type;
@@ -619,8 +579,7 @@ static int erdev_nl_circuit_set_doit(struct sk_buff *skb,
 	return 0;
 }
 
-static int erdev_nl_circuit_del_doit(struct sk_buff *skb,
-				     struct genl_info *info)
+int erdev_nl_circuit_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[ERDEV_A_CIRCUIT_MAX + 1];
 	struct erdev_circuit *circuit;
@@ -663,8 +622,7 @@ static struct erdev_peering *erdev_nl_peering(struct genl_info *info,
 	return peering;
 }
 
-static int erdev_nl_peering_new_doit(struct sk_buff *skb,
-				     struct genl_info *info)
+int erdev_nl_peering_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *nest = info->attrs[ERDEV_A_PEERING];
 	struct nlattr *tb[ERDEV_A_PEERING_MAX + 1];
@@ -696,8 +654,7 @@ static int erdev_nl_peering_new_doit(struct sk_buff *skb,
 	return erdev_peering_new(circuit, &tmpl, tb, info->extack);
 }
 
-static int erdev_nl_peering_get_doit(struct sk_buff *skb,
-				     struct genl_info *info)
+int erdev_nl_peering_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[ERDEV_A_PEERING_MAX + 1];
 	struct erdev_peering *peering;
@@ -725,8 +682,8 @@ static int erdev_nl_peering_get_doit(struct sk_buff *skb,
 	return genlmsg_reply(msg, info);
 }
 
-static int erdev_nl_peering_get_dumpit(struct sk_buff *skb,
-				       struct netlink_callback *cb)
+int erdev_nl_peering_get_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
 {
 	struct nlattr **attrs = erdev_dump_attrs(cb);
 	struct nlattr *tb[ERDEV_A_PEERING_MAX + 1] = {};
@@ -772,8 +729,7 @@ out:
 	return err && !skb->len ? err : skb->len;
 }
 
-static int erdev_nl_peering_del_doit(struct sk_buff *skb,
-				     struct genl_info *info)
+int erdev_nl_peering_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[ERDEV_A_PEERING_MAX + 1];
 	struct erdev_peering *peering;
@@ -790,100 +746,22 @@ static int erdev_nl_peering_del_doit(struct sk_buff *skb,
 	return 0;
 }
 
-static int erdev_nl_pre_doit(const struct erdev_genl_op *ops,
-			     struct sk_buff *skb, struct genl_info *info)
+int erdev_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+		      struct genl_info *info)
 {
 	rtnl_lock();
 	return 0;
 }
 
-static void erdev_nl_post_doit(const struct erdev_genl_op *ops,
-			       struct sk_buff *skb, struct genl_info *info)
+void erdev_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+			struct genl_info *info)
 {
 	rtnl_unlock();
 }
 
-static const struct genl_ops erdev_nl_ops[] = {
-	{
-		.cmd		= ERDEV_CMD_CIRCUIT_NEW,
-		.doit		= erdev_nl_circuit_new_doit,
-		.policy		= erdev_circuit_req_policy,
-		.maxattr	= ERDEV_A_CIRCUIT,
-		.flags		= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd		= ERDEV_CMD_CIRCUIT_GET,
-		.doit		= erdev_nl_circuit_get_doit,
-		.dumpit		= erdev_nl_circuit_get_dumpit,
-		.policy		= erdev_circuit_req_policy,
-		.maxattr	= ERDEV_A_CIRCUIT,
-	},
-	{
-		.cmd		= ERDEV_CMD_CIRCUIT_SET,
-		.doit		= erdev_nl_circuit_set_doit,
-		.policy		= erdev_circuit_req_policy,
-		.maxattr	= ERDEV_A_CIRCUIT,
-		.flags		= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd		= ERDEV_CMD_CIRCUIT_DEL,
-		.doit		= erdev_nl_circuit_del_doit,
-		.policy		= erdev_circuit_req_policy,
-		.maxattr	= ERDEV_A_CIRCUIT,
-		.flags		= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd		= ERDEV_CMD_PEERING_NEW,
-		.doit		= erdev_nl_peering_new_doit,
-		.policy		= erdev_peering_req_policy,
-		.maxattr	= ERDEV_A_PEERING,
-		.flags		= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd		= ERDEV_CMD_PEERING_GET,
-		.doit		= erdev_nl_peering_get_doit,
-		.dumpit		= erdev_nl_peering_get_dumpit,
-		.policy		= erdev_peering_req_policy,
-		.maxattr	= ERDEV_A_PEERING,
-	},
-	{
-		.cmd		= ERDEV_CMD_PEERING_DEL,
-		.doit		= erdev_nl_peering_del_doit,
-		.policy		= erdev_peering_req_policy,
-		.maxattr	= ERDEV_A_PEERING,
-		.flags		= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		/* Same shapes as circuit-get, with counters and ports. */
-		.cmd		= ERDEV_CMD_STATS_GET,
-		.doit		= erdev_nl_circuit_get_doit,
-		.dumpit		= erdev_nl_circuit_get_dumpit,
-		.policy		= erdev_circuit_req_policy,
-		.maxattr	= ERDEV_A_CIRCUIT,
-	},
-};
-
-static const struct genl_multicast_group erdev_nl_mcgrps[] = {
-	{ .name = ERDEV_MCGRP_MONITOR },
-};
-
-struct genl_family erdev_nl_family __ro_after_init = {
-	.name		= ERDEV_FAMILY_NAME,
-	.version	= ERDEV_FAMILY_VERSION,
-	.netnsok	= true,
-	.parallel_ops	= true,
-	.module		= THIS_MODULE,
-	.pre_doit	= erdev_nl_pre_doit,
-	.post_doit	= erdev_nl_post_doit,
-	.ops		= erdev_nl_ops,
-	.n_ops		= ARRAY_SIZE(erdev_nl_ops),
-	.mcgrps		= erdev_nl_mcgrps,
-	.n_mcgrps	= ARRAY_SIZE(erdev_nl_mcgrps),
-};
-
 int erdev_nl_init(void)
 {
-	return genl_register_family(&erdev_nl_family);
+	return erdev_genl_register_family(&erdev_nl_family);
 }
 
 void erdev_nl_exit(void)
