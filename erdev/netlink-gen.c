@@ -133,7 +133,7 @@ static const struct genl_split_ops erdev_nl_ops[] = {
 	},
 	{
 		.cmd		= ERDEV_CMD_CIRCUIT_GET,
-		.pre_doit	= erdev_nl_pre_doit,
+		.pre_doit	= erdev_nl_circuit_pre_doit,
 		.doit		= erdev_nl_circuit_get_doit,
 		.post_doit	= erdev_nl_post_doit,
 		.policy		= erdev_circuit_get_do_nl_policy,
@@ -149,7 +149,7 @@ static const struct genl_split_ops erdev_nl_ops[] = {
 	},
 	{
 		.cmd		= ERDEV_CMD_CIRCUIT_SET,
-		.pre_doit	= erdev_nl_pre_doit,
+		.pre_doit	= erdev_nl_circuit_pre_doit,
 		.doit		= erdev_nl_circuit_set_doit,
 		.post_doit	= erdev_nl_post_doit,
 		.policy		= erdev_circuit_set_nl_policy,
@@ -158,7 +158,7 @@ static const struct genl_split_ops erdev_nl_ops[] = {
 	},
 	{
 		.cmd		= ERDEV_CMD_CIRCUIT_DEL,
-		.pre_doit	= erdev_nl_pre_doit,
+		.pre_doit	= erdev_nl_circuit_pre_doit,
 		.doit		= erdev_nl_circuit_del_doit,
 		.post_doit	= erdev_nl_post_doit,
 		.policy		= erdev_circuit_del_nl_policy,
@@ -167,7 +167,7 @@ static const struct genl_split_ops erdev_nl_ops[] = {
 	},
 	{
 		.cmd		= ERDEV_CMD_PEERING_NEW,
-		.pre_doit	= erdev_nl_pre_doit,
+		.pre_doit	= erdev_nl_peering_circuit_pre_doit,
 		.doit		= erdev_nl_peering_new_doit,
 		.post_doit	= erdev_nl_post_doit,
 		.policy		= erdev_peering_new_nl_policy,
@@ -176,7 +176,7 @@ static const struct genl_split_ops erdev_nl_ops[] = {
 	},
 	{
 		.cmd		= ERDEV_CMD_PEERING_GET,
-		.pre_doit	= erdev_nl_pre_doit,
+		.pre_doit	= erdev_nl_peering_pre_doit,
 		.doit		= erdev_nl_peering_get_doit,
 		.post_doit	= erdev_nl_post_doit,
 		.policy		= erdev_peering_get_do_nl_policy,
@@ -192,7 +192,7 @@ static const struct genl_split_ops erdev_nl_ops[] = {
 	},
 	{
 		.cmd		= ERDEV_CMD_PEERING_DEL,
-		.pre_doit	= erdev_nl_pre_doit,
+		.pre_doit	= erdev_nl_peering_pre_doit,
 		.doit		= erdev_nl_peering_del_doit,
 		.post_doit	= erdev_nl_post_doit,
 		.policy		= erdev_peering_del_nl_policy,
@@ -201,7 +201,7 @@ static const struct genl_split_ops erdev_nl_ops[] = {
 	},
 	{
 		.cmd		= ERDEV_CMD_STATS_GET,
-		.pre_doit	= erdev_nl_pre_doit,
+		.pre_doit	= erdev_nl_circuit_pre_doit,
 		.doit		= erdev_nl_stats_get_doit,
 		.post_doit	= erdev_nl_post_doit,
 		.policy		= erdev_stats_get_do_nl_policy,

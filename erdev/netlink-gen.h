@@ -21,6 +21,13 @@ extern const struct nla_policy erdev_subnet_nl_policy[ERDEV_A_SUBNET_PREFIXLEN +
 
 int erdev_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 		      struct genl_info *info);
+int erdev_nl_circuit_pre_doit(const struct genl_split_ops *ops,
+			      struct sk_buff *skb, struct genl_info *info);
+int erdev_nl_peering_circuit_pre_doit(const struct genl_split_ops *ops,
+				      struct sk_buff *skb,
+				      struct genl_info *info);
+int erdev_nl_peering_pre_doit(const struct genl_split_ops *ops,
+			      struct sk_buff *skb, struct genl_info *info);
 void
 erdev_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 		   struct genl_info *info);

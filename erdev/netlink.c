@@ -296,6 +296,20 @@ static int erdev_nl_nest(struct genl_info *info, int type, int maxtype,
 				info->extack);
 }
 
+/* The attributes of the request's circuit nest. */
+static int erdev_nl_circuit_attrs(struct genl_info *info, struct nlattr **tb)
+{
+	return erdev_nl_nest(info, ERDEV_A_CIRCUIT, ERDEV_A_CIRCUIT_MAX,
+			     erdev_circuit_nl_policy, tb, "circuit");
+}
+
+/* The attributes of the request's peering nest. */
+static int erdev_nl_peering_attrs(struct genl_info *info, struct nlattr **tb)
+{
+	return erdev_nl_nest(info, ERDEV_A_PEERING, ERDEV_A_PEERING_MAX,
+			     erdev_peering_nl_policy, tb, "peering");
+}
+
 static bool erdev_nl_need(struct genl_info *info, struct nlattr *nest,
 			  struct nlattr **tb, int type, const char *what)
 {
@@ -422,6 +436,148 @@ static int erdev_nl_parse_circuit_new(struct genl_info *info,
 	return err;
 }
 
+/* The peering a request names, or NULL with the reason in extack. */
+static struct erdev_peering *erdev_nl_peering(struct genl_info *info,
+					      struct nlattr **tb)
+{
+	struct nlattr *nest = info->attrs[ERDEV_A_PEERING];
+	struct erdev_circuit *circuit;
+	struct erdev_peering *peering;
+	u32 type;
+
+	circuit = erdev_nl_circuit(info, nest, tb, ERDEV_A_PEERING_CIRCUIT);
+	if (!circuit)
+		return NULL;
+	if (!erdev_nl_need(info, nest, tb, ERDEV_A_PEERING_TYPE,
+			   "peering type"))
+		return NULL;
+	type = nla_get_u32(tb[ERDEV_A_PEERING_TYPE]);
+	peering = circuit->peering[type];
+	if (!peering) {
+		NL_SET_ERR_MSG_FMT_MOD(info->extack, "circuit %s has no %s peering",
+				       circuit->name, erdev_peering_name(type));
+		NL_SET_BAD_ATTR(info->extack, tb[ERDEV_A_PEERING_TYPE]);
+	}
+	return peering;
+}
+
+/*
+ * pre_doit and post_doit. Every request runs under RTNL, from pre_doit to
+ * post_doit. A request that names a circuit or a peering has it looked up
+ * in its pre_doit, which keeps it in info->user_ptr for the doit: RTNL,
+ * under which circuits and peerings are created and destroyed, keeps it
+ * alive until post_doit, so no reference is taken and none dropped.
+ */
+
+/*
+ * What pre_doit found: the circuit (every pre_doit but erdev_nl_pre_doit),
+ * the peering (erdev_nl_peering_pre_doit).
+ */
+static struct erdev_circuit *erdev_nl_info_circuit(struct genl_info *info)
+{
+	return info->user_ptr[0];
+}
+
+static struct erdev_peering *erdev_nl_info_peering(struct genl_info *info)
+{
+	return info->user_ptr[1];
+}
+
+/* The circuit of the circuit nest. */
+static int erdev_nl_find_circuit(struct genl_info *info)
+{
+	struct nlattr *tb[ERDEV_A_CIRCUIT_MAX + 1];
+	int err;
+
+	err = erdev_nl_circuit_attrs(info, tb);
+	if (err)
+		return err;
+	info->user_ptr[0] = erdev_nl_circuit(info, info->attrs[ERDEV_A_CIRCUIT],
+					     tb, ERDEV_A_CIRCUIT_NAME);
+	return info->user_ptr[0] ? 0 : -ENOENT;
+}
+
+/* The circuit the peering nest names, for a peering not made yet. */
+static int erdev_nl_find_peering_circuit(struct genl_info *info)
+{
+	struct nlattr *tb[ERDEV_A_PEERING_MAX + 1];
+	int err;
+
+	err = erdev_nl_peering_attrs(info, tb);
+	if (err)
+		return err;
+	info->user_ptr[0] = erdev_nl_circuit(info, info->attrs[ERDEV_A_PEERING],
+					     tb, ERDEV_A_PEERING_CIRCUIT);
+	return info->user_ptr[0] ? 0 : -ENOENT;
+}
+
+/* The peering of the peering nest, and its circuit. */
+static int erdev_nl_find_peering(struct genl_info *info)
+{
+	struct nlattr *tb[ERDEV_A_PEERING_MAX + 1];
+	struct erdev_peering *peering;
+	int err;
+
+	err = erdev_nl_peering_attrs(info, tb);
+	if (err)
+		return err;
+	peering = erdev_nl_peering(info, tb);
+	if (!peering)
+		return -ENOENT;
+	info->user_ptr[0] = peering->circuit;
+	info->user_ptr[1] = peering;
+	return 0;
+}
+
+/*
+ * Take RTNL and look the request's object up with @find. A refused
+ * request has RTNL dropped here: genl calls post_doit only after a
+ * pre_doit that succeeded.
+ */
+static int erdev_nl_pre_find(struct genl_info *info,
+			     int (*find)(struct genl_info *info))
+{
+	int err;
+
+	rtnl_lock();
+	err = find(info);
+	if (err)
+		rtnl_unlock();
+	return err;
+}
+
+int erdev_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+		      struct genl_info *info)
+{
+	rtnl_lock();
+	return 0;
+}
+
+int erdev_nl_circuit_pre_doit(const struct genl_split_ops *ops,
+			      struct sk_buff *skb, struct genl_info *info)
+{
+	return erdev_nl_pre_find(info, erdev_nl_find_circuit);
+}
+
+int erdev_nl_peering_circuit_pre_doit(const struct genl_split_ops *ops,
+				      struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	return erdev_nl_pre_find(info, erdev_nl_find_peering_circuit);
+}
+
+int erdev_nl_peering_pre_doit(const struct genl_split_ops *ops,
+			      struct sk_buff *skb, struct genl_info *info)
+{
+	return erdev_nl_pre_find(info, erdev_nl_find_peering);
+}
+
+void erdev_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+			struct genl_info *info)
+{
+	rtnl_unlock();
+}
+
 /* Operations */
 
 int erdev_nl_circuit_new_doit(struct sk_buff *skb, struct genl_info *info)
@@ -431,8 +587,7 @@ int erdev_nl_circuit_new_doit(struct sk_buff *skb, struct genl_info *info)
 	int ifindex[ERDEV_LINKS];
 	int err;
 
-	err = erdev_nl_nest(info, ERDEV_A_CIRCUIT, ERDEV_A_CIRCUIT_MAX,
-			    erdev_circuit_nl_policy, tb, "circuit");
+	err = erdev_nl_circuit_attrs(info, tb);
 	if (err)
 		return err;
 	err = erdev_nl_parse_circuit_new(info, tb, &tmpl, ifindex);
@@ -446,19 +601,9 @@ int erdev_nl_circuit_new_doit(struct sk_buff *skb, struct genl_info *info)
 static int erdev_nl_circuit_reply(struct sk_buff *skb, struct genl_info *info,
 				  bool stats)
 {
-	struct nlattr *tb[ERDEV_A_CIRCUIT_MAX + 1];
-	struct erdev_circuit *circuit;
+	struct erdev_circuit *circuit = erdev_nl_info_circuit(info);
 	struct sk_buff *msg;
 	int err;
-
-	err = erdev_nl_nest(info, ERDEV_A_CIRCUIT, ERDEV_A_CIRCUIT_MAX,
-			    erdev_circuit_nl_policy, tb, "circuit");
-	if (err)
-		return err;
-	circuit = erdev_nl_circuit(info, info->attrs[ERDEV_A_CIRCUIT], tb,
-				   ERDEV_A_CIRCUIT_NAME);
-	if (!circuit)
-		return -ENOENT;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
@@ -542,18 +687,14 @@ int erdev_nl_circuit_set_doit(struct sk_buff *skb, struct genl_info *info)
 		{ ERDEV_A_CIRCUIT_SERVICE_KEY, "service-key" },
 		{ ERDEV_A_CIRCUIT_PEERING, "peering" },
 	};
+	struct erdev_circuit *circuit = erdev_nl_info_circuit(info);
 	struct nlattr *tb[ERDEV_A_CIRCUIT_MAX + 1];
-	struct erdev_circuit *circuit;
 	int err, i;
 
-	err = erdev_nl_nest(info, ERDEV_A_CIRCUIT, ERDEV_A_CIRCUIT_MAX,
-			    erdev_circuit_nl_policy, tb, "circuit");
+	/* Parsed once in pre_doit already: this cannot fail. */
+	err = erdev_nl_circuit_attrs(info, tb);
 	if (err)
 		return err;
-	circuit = erdev_nl_circuit(info, info->attrs[ERDEV_A_CIRCUIT], tb,
-				   ERDEV_A_CIRCUIT_NAME);
-	if (!circuit)
-		return -ENOENT;
 
 	/* Check everything before changing anything. */
 	for (i = 0; i < ARRAY_SIZE(fixed); i++) {
@@ -581,62 +722,22 @@ int erdev_nl_circuit_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 int erdev_nl_circuit_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[ERDEV_A_CIRCUIT_MAX + 1];
-	struct erdev_circuit *circuit;
-	int err;
-
-	err = erdev_nl_nest(info, ERDEV_A_CIRCUIT, ERDEV_A_CIRCUIT_MAX,
-			    erdev_circuit_nl_policy, tb, "circuit");
-	if (err)
-		return err;
-	circuit = erdev_nl_circuit(info, info->attrs[ERDEV_A_CIRCUIT], tb,
-				   ERDEV_A_CIRCUIT_NAME);
-	if (!circuit)
-		return -ENOENT;
-	erdev_circuit_del(circuit);
+	erdev_circuit_del(erdev_nl_info_circuit(info));
 	return 0;
-}
-
-/* The peering a request names, or NULL with the reason in extack. */
-static struct erdev_peering *erdev_nl_peering(struct genl_info *info,
-					      struct nlattr **tb)
-{
-	struct nlattr *nest = info->attrs[ERDEV_A_PEERING];
-	struct erdev_circuit *circuit;
-	struct erdev_peering *peering;
-	u32 type;
-
-	circuit = erdev_nl_circuit(info, nest, tb, ERDEV_A_PEERING_CIRCUIT);
-	if (!circuit)
-		return NULL;
-	if (!erdev_nl_need(info, nest, tb, ERDEV_A_PEERING_TYPE,
-			   "peering type"))
-		return NULL;
-	type = nla_get_u32(tb[ERDEV_A_PEERING_TYPE]);
-	peering = circuit->peering[type];
-	if (!peering) {
-		NL_SET_ERR_MSG_FMT_MOD(info->extack, "circuit %s has no %s peering",
-				       circuit->name, erdev_peering_name(type));
-		NL_SET_BAD_ATTR(info->extack, tb[ERDEV_A_PEERING_TYPE]);
-	}
-	return peering;
 }
 
 int erdev_nl_peering_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct erdev_circuit *circuit = erdev_nl_info_circuit(info);
 	struct nlattr *nest = info->attrs[ERDEV_A_PEERING];
 	struct nlattr *tb[ERDEV_A_PEERING_MAX + 1];
 	struct erdev_peering tmpl = {};
-	struct erdev_circuit *circuit;
 	int err;
 
-	err = erdev_nl_nest(info, ERDEV_A_PEERING, ERDEV_A_PEERING_MAX,
-			    erdev_peering_nl_policy, tb, "peering");
+	/* Parsed once in pre_doit already: this cannot fail. */
+	err = erdev_nl_peering_attrs(info, tb);
 	if (err)
 		return err;
-	circuit = erdev_nl_circuit(info, nest, tb, ERDEV_A_PEERING_CIRCUIT);
-	if (!circuit)
-		return -ENOENT;
 	if (!erdev_nl_need(info, nest, tb, ERDEV_A_PEERING_TYPE,
 			   "peering type") ||
 	    !erdev_nl_need(info, nest, tb, ERDEV_A_PEERING_CTAG, "C-tag"))
@@ -656,18 +757,9 @@ int erdev_nl_peering_new_doit(struct sk_buff *skb, struct genl_info *info)
 
 int erdev_nl_peering_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[ERDEV_A_PEERING_MAX + 1];
-	struct erdev_peering *peering;
+	struct erdev_peering *peering = erdev_nl_info_peering(info);
 	struct sk_buff *msg;
 	int err;
-
-	err = erdev_nl_nest(info, ERDEV_A_PEERING, ERDEV_A_PEERING_MAX,
-			    erdev_peering_nl_policy, tb, "peering");
-	if (err)
-		return err;
-	peering = erdev_nl_peering(info, tb);
-	if (!peering)
-		return -ENOENT;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
@@ -731,32 +823,8 @@ out:
 
 int erdev_nl_peering_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[ERDEV_A_PEERING_MAX + 1];
-	struct erdev_peering *peering;
-	int err;
-
-	err = erdev_nl_nest(info, ERDEV_A_PEERING, ERDEV_A_PEERING_MAX,
-			    erdev_peering_nl_policy, tb, "peering");
-	if (err)
-		return err;
-	peering = erdev_nl_peering(info, tb);
-	if (!peering)
-		return -ENOENT;
-	erdev_peering_del(peering);
+	erdev_peering_del(erdev_nl_info_peering(info));
 	return 0;
-}
-
-int erdev_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
-		      struct genl_info *info)
-{
-	rtnl_lock();
-	return 0;
-}
-
-void erdev_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
-			struct genl_info *info)
-{
-	rtnl_unlock();
 }
 
 int erdev_nl_init(void)
