@@ -12,15 +12,16 @@
 #   TESTS        only these selftests (see run-vm.sh)
 #   VM_PARALLEL  VMs at a time: 2 (default; the debug kernel in one lane,
 #                the others one after the other in the second) or 1
-#   SKIP_HOST_CHECKS=1  skip checkpatch, UAPI, W=1, sparse, dkms and
-#                ercfg's host tests
+#   SKIP_HOST_CHECKS=1  skip checkpatch, UAPI, netlink-gen, W=1, sparse,
+#                dkms and ercfg's host tests
 # and run-vm.sh's VM_* and timeout variables.
 #
 # Host checks (each a test in the "host" suite): VERSION == dkms.conf,
 # ercfg build, link_erdev.so build, make install DESTDIR= (the files a
 # package holds), erdev.ko build per kernel (in $CACHE/build/<kver>/, a
 # copy of the sources, since M= builds in place), checkpatch --strict, the
-# UAPI header against the netlink spec, W=1 and sparse builds on 6.12 (and
+# UAPI header and the generated family (erdev/netlink-gen.[ch]) against
+# the netlink spec, W=1 and sparse builds on 6.12 (and
 # on 5.10 when in KERNELS) without warnings, dkms add/build per kernel in a
 # private dkms tree, "make -C tools/ercfg check". The VMs start as soon as
 # the modules are built; the slower host checks run meanwhile.
@@ -280,10 +281,11 @@ bg_pids+=("${lanes[@]}")
 
 # 7. The other host checks, while the VMs run.
 if [ -n "${SKIP_HOST_CHECKS:-}" ]; then
-	suite_result "$host" skip "checkpatch, UAPI, W=1, sparse, dkms and ercfg check" - "SKIP_HOST_CHECKS is set"
+	suite_result "$host" skip "checkpatch, UAPI, netlink-gen, W=1, sparse, dkms and ercfg check" - "SKIP_HOST_CHECKS is set"
 elif [ $ksrc_rc != 0 ]; then
 	suite_result "$host" fail "checkpatch --strict on erdev/ and include/" ksrc.diag "no linux-source-6.12"
 	suite_result "$host" fail "UAPI header matches the netlink spec" ksrc.diag "no linux-source-6.12"
+	suite_result "$host" fail "erdev/netlink-gen.[ch] match the netlink spec" ksrc.diag "no linux-source-6.12"
 else
 	# checkpatch --strict on every C file and header; nothing ignored.
 	mapfile -t files < <(cd "$SRC" && find erdev include -type f \( -name '*.c' -o -name '*.h' \) | sort)
@@ -299,21 +301,46 @@ else
 			"$(grep -cE '^(ERROR|WARNING|CHECK):' "$host/logs/checkpatch.diag") reports"
 	fi
 
-	# UAPI: regenerate include/uapi/linux/erdev.h from the spec with the
-	# kernel's own generator. The 6.12 schema may predate uns-admin-perm.
-	uapi() {
-		local spec=$ksrc/Documentation/netlink/specs/erdev.yaml out=$host/erdev.h
+	# ynl_gen MODE ARG OUT: run the kernel's own generator on the spec,
+	# copied into its tree (the generated files name it by its path
+	# there). The 6.12 schema may predate uns-admin-perm.
+	ynl_gen() {
+		local spec=$ksrc/Documentation/netlink/specs/erdev.yaml
 		cp "$ERDEV_ROOT/Documentation/netlink/specs/erdev.yaml" "$spec" || return 1
 		sed -i 's/enum: \[ admin-perm \]/enum: [ admin-perm, uns-admin-perm ]/' \
 			"$ksrc/Documentation/netlink/genetlink.yaml"
-		(cd "$ksrc" && timeout 120 "$PY" tools/net/ynl/ynl-gen-c.py --mode uapi --header \
-			--spec "$spec" -o "$out") || return 1
-		diff -u "$out" "$SRC/include/uapi/linux/erdev.h"
+		(cd "$ksrc" && timeout 120 "$PY" tools/net/ynl/ynl-gen-c.py --mode "$1" "$2" \
+			--spec "$spec" -o "$3")
+	}
+
+	# UAPI: regenerate include/uapi/linux/erdev.h from the spec.
+	uapi() {
+		ynl_gen uapi --header "$host/erdev.h" || return 1
+		diff -u "$host/erdev.h" "$SRC/include/uapi/linux/erdev.h"
 	}
 	if uapi >"$host/logs/uapi.diag" 2>&1; then
 		suite_result "$host" pass "include/uapi/linux/erdev.h is what ynl-gen-c makes of the spec"
 	else
 		suite_result "$host" fail "include/uapi/linux/erdev.h is what ynl-gen-c makes of the spec" uapi.diag
+	fi
+
+	# The family's policies, ops and groups: regenerate erdev/netlink-gen.c
+	# and .h in kernel mode, as drivers/net/ovpn's are made. The output is
+	# named netlink-gen.c: the source includes "netlink-gen.h" by that name.
+	netlink_gen() {
+		local rc=0 f
+		mkdir -p "$host/gen" || return 1
+		ynl_gen kernel --source "$host/gen/netlink-gen.c" || return 1
+		ynl_gen kernel --header "$host/gen/netlink-gen.h" || return 1
+		for f in netlink-gen.c netlink-gen.h; do
+			diff -u "$host/gen/$f" "$SRC/erdev/$f" || rc=1
+		done
+		return $rc
+	}
+	if netlink_gen >"$host/logs/netlink-gen.diag" 2>&1; then
+		suite_result "$host" pass "erdev/netlink-gen.[ch] are what ynl-gen-c makes of the spec"
+	else
+		suite_result "$host" fail "erdev/netlink-gen.[ch] are what ynl-gen-c makes of the spec" netlink-gen.diag
 	fi
 
 	# W=1 and C=1 on 6.12, and on 5.10 (the oldest) when it is in the
