@@ -22,8 +22,8 @@ MON_WRAP=()
 
 __mon_marker()
 {
-	ip netns exec "$1" "$ERCFG" circuit add mon0 stag 4094 primary "$MON_NIC" &&
-		ip netns exec "$1" "$ERCFG" circuit del mon0
+	"$ERCFG" -n "$1" circuit add mon0 stag 4094 primary "$MON_NIC" &&
+		"$ERCFG" -n "$1" circuit del mon0
 }
 
 # __mon_wait NAME: make markers until the monitor has printed the last one.

@@ -4,11 +4,16 @@
  *
  * Global options, usage and dispatch. See ercfg.8 for the user's view.
  */
+#define _GNU_SOURCE		/* setns() */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "apply.h"
 #include "config.h"
@@ -16,6 +21,10 @@
 #include "json.h"
 #include "nl.h"
 #include "show.h"
+
+#ifndef NETNS_RUN_DIR
+#define NETNS_RUN_DIR "/var/run/netns"	/* as iproute2's ip netns */
+#endif
 
 #ifndef ERCFG_VERSION
 #define ERCFG_VERSION "unknown"
@@ -43,9 +52,11 @@ static const char usage_text[] =
 "ercfg apply [--dry-run] FILE|-  make circuits and peerings what FILE says\n"
 "ercfg dump                 the circuits and peerings in apply's FILE format\n"
 "ercfg monitor [-j]         circuit, peering and interface events, as they come\n"
+"ercfg -n NETNS COMMAND ...  the command in network namespace NETNS (ip netns)\n"
 "ercfg -V|--version         version\n"
 "ercfg -h|--help|help       this help\n"
 "\n"
+"NETNS a name of \"ip netns list\", its file in /var/run/netns\n"
 "NAME  circuit name: 1 to 12 of A-Z a-z 0-9 _ -, starting with a letter\n"
 "ID    VLAN ID, 1 to 4094\n"
 "DEV   network device, e.g. eth0\n"
@@ -166,9 +177,49 @@ static int take_output_options(int argc, char **argv, struct request *req)
 	return n;
 }
 
+/*
+ * -n NETNS: join the network namespace that "ip netns add NETNS" made, as
+ * "ip -n" does, before any socket is opened: every request, and the
+ * interface names and indexes, are then that namespace's. Unlike
+ * "ip netns exec" it leaves the mount namespace (and /sys) alone: ercfg
+ * reads nothing there. Needs CAP_SYS_ADMIN, as setns() does.
+ */
+static int enter_netns(const char *name)
+{
+	char path[PATH_MAX];
+	int fd, n;
+
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") ||
+	    !strcmp(name, "..")) {
+		errmsg("invalid network namespace name \"%s\" (no /, as ip netns names)",
+		       shown(name));
+		return -1;
+	}
+	n = snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		errmsg("network namespace name \"%s\" is too long", shown(name));
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		errmsg("cannot open network namespace \"%s\": %s", shown(name),
+		       strerror(errno));
+		return -1;
+	}
+	if (setns(fd, CLONE_NEWNET)) {
+		errmsg("cannot enter network namespace \"%s\": %s", shown(name),
+		       strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct request req = { 0 };
+	const char *netns = NULL;
 	int i;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -184,6 +235,15 @@ int main(int argc, char **argv)
 		}
 		if (output_option(opt, &req))
 			continue;
+		if (!strcmp(opt, "-n") || !strcmp(opt, "--netns")) {
+			if (++i == argc) {
+				errmsg("option \"%s\" needs a network namespace name",
+				       opt);
+				return 1;
+			}
+			netns = argv[i];
+			continue;
+		}
 		errmsg("unknown option \"%s\"", shown(opt));
 		return 1;
 	}
@@ -196,6 +256,8 @@ int main(int argc, char **argv)
 		return flush_stdout() ? 1 : 0;
 	}
 	argc = i + take_output_options(argc - i, argv + i, &req);
+	if (netns && enter_netns(netns))
+		return 1;
 	if (is_state_command(argv[i])) {
 		if (run_state_command(argc - i, argv + i, req.json))
 			return 1;

@@ -177,6 +177,11 @@ ERRORS=$(cat <<'EOF'
 -x => unknown option "-x"
 --json show => unknown option "--json"
 -j -q show => unknown option "-q"
+-n => option "-n" needs a network namespace name
+-j --netns => option "--netns" needs a network namespace name
+-n erdev-no-such-netns show => cannot open network namespace "erdev-no-such-netns": No such file or directory
+--netns a/b show => invalid network namespace name "a/b" (no /, as ip netns names)
+-n .. show => invalid network namespace name ".." (no /, as ip netns names)
 foo => unknown command "foo"
 circuit => unknown command "circuit"
 circuit foo => unknown command "circuit foo"
@@ -647,6 +652,7 @@ while IFS= read -r line; do
 	case $want in
 	*needs\ a\ value|*given\ twice) pattern='ercfg: "WORD"'${want#\"*\"} ;;
 	\"primary\"*|\"ctag\"*|\"stag\"*|dot1q*) pattern="ercfg: $want" ;;
+	cannot\ open\ network*) pattern='ercfg: cannot open network namespace "X": reason' ;;
 	cannot\ open\ *) pattern='ercfg: cannot open FILE: reason' ;;
 	esac
 	if ! grep -qxF "$pattern" <<<"$man_text"; then
