@@ -20,7 +20,7 @@ erdev_require
 modprobe -q bridge 2>/dev/null
 modprobe -q dummy 2>/dev/null
 ktap_print_header
-ktap_set_plan 31
+ktap_set_plan 37
 
 erdev_topo || ktap_exit_fail_msg "topology"
 erdev_tmpdir || ktap_exit_fail_msg "tmpdir"
@@ -178,6 +178,26 @@ check_eq "a dropped circuit is deleted" "status 0
 circuit del c2" "$(apply_out "$ERDEV_TMP/one.conf")"
 check_eq "its interfaces are gone" "c1.m0 c1.m1 c1.p0 c1.p1" "$(erdev_ifaces "$EDGE")"
 
+# A file with no circuits would delete them all (an empty or truncated
+# erdev.conf on reload): refused unless --allow-empty, dry run too.
+printf '# truncated\n\n' >"$ERDEV_TMP/empty.conf"
+monitor_take m >/dev/null
+state=$(config)
+check_eq "no circuits in the file: refused" "status 1
+ercfg: $ERDEV_TMP/empty.conf has no circuits: applying it would delete 1 circuit; --allow-empty to do that" \
+	"$(apply_out "$ERDEV_TMP/empty.conf")"
+check_eq "no circuits in the file, dry run: refused too" "status 1
+ercfg: $ERDEV_TMP/empty.conf has no circuits: applying it would delete 1 circuit; --allow-empty to do that" \
+	"$(apply_out --dry-run "$ERDEV_TMP/empty.conf")"
+check_eq "no circuits in the file: nothing changed, no event" "$state" \
+	"$(config; monitor_take m)"
+check_eq "--allow-empty: every circuit deleted" "status 0
+circuit del c1" "$(apply_out --allow-empty "$ERDEV_TMP/empty.conf")"
+check_eq "--allow-empty: no erdev interface left" "" "$(erdev_ifaces "$EDGE")"
+check_eq "--allow-empty again: nothing to change" "status 0
+nothing to change" "$(apply_out --allow-empty "$ERDEV_TMP/empty.conf")"
+monitor_take m >/dev/null
+
 # valgrind on the paths that talk to the kernel: a plan that runs, one
 # that is rolled back, nothing to change, dump (on the 6.12 lane:
 # valgrind_lane).
@@ -201,6 +221,6 @@ else
 fi
 
 monitor_stop m
-er circuit del c1
+er circuit del c1 2>/dev/null
 er circuit del c2 2>/dev/null
 ktap_finished

@@ -444,7 +444,8 @@ static int run_plan(struct nl *nl, const struct conf *conf,
 	return 0;
 }
 
-int do_apply(struct nl *nl, const struct conf *conf, bool dry_run)
+int do_apply(struct nl *nl, const struct conf *conf, bool dry_run,
+	     bool allow_empty)
 {
 	struct kstate ks;
 	struct plan plan;
@@ -453,6 +454,15 @@ int do_apply(struct nl *nl, const struct conf *conf, bool dry_run)
 
 	if (kstate_read(nl, &ks))
 		return -1;
+	/*
+	 * An empty or truncated erdev.conf on "systemctl reload" would take
+	 * the router off Azure: deleting every circuit must be asked for.
+	 */
+	if (!conf->n && ks.n && !allow_empty) {
+		errmsg("%s has no circuits: applying it would delete %u circuit%s; --allow-empty to do that",
+		       conf->file, ks.n, ks.n == 1 ? "" : "s");
+		goto out;
+	}
 	if (make_plan(conf, &ks, &plan))
 		goto out;
 	if (!plan.n) {
@@ -480,15 +490,18 @@ bool is_state_command(const char *word)
 }
 
 static int parse_apply(int argc, char **argv, const char **file,
-		       bool *dry_run)
+		       bool *dry_run, bool *allow_empty)
 {
 	int i;
 
 	*file = NULL;
 	*dry_run = false;
+	*allow_empty = false;
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--dry-run") && !*dry_run) {
 			*dry_run = true;
+		} else if (!strcmp(argv[i], "--allow-empty") && !*allow_empty) {
+			*allow_empty = true;
 		} else if (!*file && (argv[i][0] != '-' || !argv[i][1])) {
 			*file = argv[i];
 		} else {
@@ -507,12 +520,12 @@ int run_state_command(int argc, char **argv, bool json)
 {
 	const char *cmd = argv[0], *file = NULL;
 	struct conf conf = { 0 };
-	bool dry_run = false;
+	bool dry_run = false, allow_empty = false;
 	struct nl nl;
 	int ret = -1;
 
 	if (!strcmp(cmd, "apply")) {
-		if (parse_apply(argc, argv, &file, &dry_run))
+		if (parse_apply(argc, argv, &file, &dry_run, &allow_empty))
 			return -1;
 	} else if (!strcmp(cmd, "monitor") && argc == 2 &&
 		   !strcmp(argv[1], "-j")) {
@@ -526,7 +539,7 @@ int run_state_command(int argc, char **argv, bool json)
 		return -1;
 	if (!nl_open(&nl)) {
 		if (file)
-			ret = do_apply(&nl, &conf, dry_run);
+			ret = do_apply(&nl, &conf, dry_run, allow_empty);
 		else if (!strcmp(cmd, "dump"))
 			ret = do_dump(&nl);
 		else

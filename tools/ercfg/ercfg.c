@@ -49,7 +49,7 @@ static const char usage_text[] =
 "ercfg show [NAME]          circuits, peerings, interfaces, addresses, ARP/ND\n"
 "ercfg stats [NAME]         counters per interface and per port\n"
 "ercfg -j|-p show|stats ...  the same as JSON (-p: indented)\n"
-"ercfg apply [--dry-run] FILE|-  make circuits and peerings what FILE says\n"
+"ercfg apply [--dry-run] [--allow-empty] FILE|-  circuits as FILE says\n"
 "ercfg dump                 the circuits and peerings in apply's FILE format\n"
 "ercfg monitor [-j]         circuit, peering and interface events, as they come\n"
 "ercfg -n NETNS COMMAND ...  the command in network namespace NETNS (ip netns)\n"

@@ -284,6 +284,8 @@ apply => missing FILE (or - for standard input)
 apply --dry-run => missing FILE (or - for standard input)
 apply a b => unknown word "b"
 apply --dry-run --dry-run a => unknown word "--dry-run"
+apply --allow-empty --allow-empty a => unknown word "--allow-empty"
+apply --allow-empty => missing FILE (or - for standard input)
 apply -x => unknown word "-x"
 dump x => unknown word "x"
 monitor x => unknown word "x"
@@ -708,6 +710,8 @@ apply GOOD
 apply --dry-run GOOD
 apply GOOD --dry-run
 apply EMPTY
+apply --allow-empty EMPTY
+apply --dry-run --allow-empty GOOD
 EOF
 )
 printf '%s\n' '# two circuits, both peerings' \
