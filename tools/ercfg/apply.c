@@ -489,30 +489,54 @@ bool is_state_command(const char *word)
 	       !strcmp(word, "monitor");
 }
 
-static int parse_apply(int argc, char **argv, const char **file,
-		       bool *dry_run, bool *allow_empty)
+struct apply_args {
+	const char *file;
+	bool dry_run;
+	bool allow_empty;
+	bool check;
+};
+
+static int parse_apply(int argc, char **argv, struct apply_args *a)
 {
 	int i;
 
-	*file = NULL;
-	*dry_run = false;
-	*allow_empty = false;
+	memset(a, 0, sizeof(*a));
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--dry-run") && !*dry_run) {
-			*dry_run = true;
-		} else if (!strcmp(argv[i], "--allow-empty") && !*allow_empty) {
-			*allow_empty = true;
-		} else if (!*file && (argv[i][0] != '-' || !argv[i][1])) {
-			*file = argv[i];
+		if (!strcmp(argv[i], "--dry-run") && !a->dry_run) {
+			a->dry_run = true;
+		} else if (!strcmp(argv[i], "--allow-empty") && !a->allow_empty) {
+			a->allow_empty = true;
+		} else if (!strcmp(argv[i], "--check") && !a->check) {
+			a->check = true;
+		} else if (!a->file && (argv[i][0] != '-' || !argv[i][1])) {
+			a->file = argv[i];
 		} else {
 			errmsg("unknown word \"%s\"", shown(argv[i]));
 			return -1;
 		}
 	}
-	if (!*file) {
+	if (!a->file) {
 		errmsg("missing FILE (or - for standard input)");
 		return -1;
 	}
+	if (a->check && (a->dry_run || a->allow_empty)) {
+		errmsg("--check changes nothing: it takes no \"%s\"",
+		       a->dry_run ? "--dry-run" : "--allow-empty");
+		return -1;
+	}
+	return 0;
+}
+
+/* apply --check: FILE is good; say what it holds. */
+static int print_check(const struct conf *conf)
+{
+	unsigned int i, circuits = 0;
+
+	for (i = 0; i < conf->n; i++)
+		circuits += conf->l[i].req.cmd == CMD_CIRCUIT_ADD;
+	printf("%s: good, %u circuit%s, %u peering%s\n", conf->file, circuits,
+	       circuits == 1 ? "" : "s", conf->n - circuits,
+	       conf->n - circuits == 1 ? "" : "s");
 	return 0;
 }
 
@@ -520,13 +544,14 @@ int run_state_command(int argc, char **argv, bool json)
 {
 	const char *cmd = argv[0], *file = NULL;
 	struct conf conf = { 0 };
-	bool dry_run = false, allow_empty = false;
+	struct apply_args a = { 0 };
 	struct nl nl;
 	int ret = -1;
 
 	if (!strcmp(cmd, "apply")) {
-		if (parse_apply(argc, argv, &file, &dry_run, &allow_empty))
+		if (parse_apply(argc, argv, &a))
 			return -1;
+		file = a.file;
 	} else if (!strcmp(cmd, "monitor") && argc == 2 &&
 		   !strcmp(argv[1], "-j")) {
 		json = true;
@@ -535,11 +560,16 @@ int run_state_command(int argc, char **argv, bool json)
 		return -1;
 	}
 	/* Check the whole file before the module is asked anything. */
-	if (file && conf_read(file, &conf))
+	if (file && conf_read(file, &conf, a.check))
 		return -1;
+	if (a.check) {
+		ret = print_check(&conf);
+		conf_free(&conf);
+		return ret;
+	}
 	if (!nl_open(&nl)) {
 		if (file)
-			ret = do_apply(&nl, &conf, dry_run, allow_empty);
+			ret = do_apply(&nl, &conf, a.dry_run, a.allow_empty);
 		else if (!strcmp(cmd, "dump"))
 			ret = do_dump(&nl);
 		else

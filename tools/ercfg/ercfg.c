@@ -49,7 +49,7 @@ static const char usage_text[] =
 "ercfg show [NAME]          circuits, peerings, interfaces, addresses, ARP/ND\n"
 "ercfg stats [NAME]         counters per interface and per port\n"
 "ercfg -j|-p show|stats ...  the same as JSON (-p: indented)\n"
-"ercfg apply [--dry-run] [--allow-empty] FILE|-  circuits as FILE says\n"
+"ercfg apply [--dry-run] [--allow-empty] FILE|-  circuits as FILE says\n""ercfg apply --check FILE|-  check FILE alone: no module, no NICs needed\n"
 "ercfg dump                 the circuits and peerings in apply's FILE format\n"
 "ercfg monitor [-j]         circuit, peering and interface events, as they come\n"
 "ercfg -n NETNS COMMAND ...  the command in network namespace NETNS (ip netns)\n"
@@ -70,27 +70,52 @@ static const char usage_text[] =
 /* Where the message is about (apply's FILE:LINE), if anywhere. */
 const char *errmsg_file;
 unsigned int errmsg_line;
+unsigned int errmsg_col;
+bool errmsg_compiler;
+unsigned int (*errmsg_col_fn)(void);
+void (*errmsg_sink)(unsigned int line, unsigned int col, const char *text);
 
 /*
  * @s with its control characters as \xNN: the words from FILE are shown()
  * already, this is for the rest (a file name with a newline in it).
  */
-static void put_text(const char *s)
+static void put_text(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = *s;
 
 		if (c < 0x20 || c == 0x7f)
-			fprintf(stderr, "\\x%02x", c);
+			fprintf(f, "\\x%02x", c);
 		else
-			fputc(c, stderr);
+			fputc(c, f);
 	}
+}
+
+/* The message line, prefix and newline included, to @f. */
+static void put_message(FILE *f, const char *msg, unsigned int col)
+{
+	bool where = errmsg_file && errmsg_line;
+
+	if (!errmsg_compiler || !where)
+		fputs("ercfg: ", f);
+	if (where) {
+		put_text(f, errmsg_file);
+		if (errmsg_compiler && col)
+			fprintf(f, ":%u:%u: ", errmsg_line, col);
+		else
+			fprintf(f, ":%u: ", errmsg_line);
+	}
+	put_text(f, msg);
+	fputc('\n', f);
 }
 
 void errmsg(const char *fmt, ...)
 {
-	char buf[512], *msg = buf;
+	char buf[512], *msg = buf, *line = NULL;
+	unsigned int col = errmsg_col;
+	size_t len;
 	va_list ap;
+	FILE *f;
 	int n;
 
 	va_start(ap, fmt);
@@ -108,13 +133,19 @@ void errmsg(const char *fmt, ...)
 			msg = buf;	/* cut */
 		}
 	}
-	fputs("ercfg: ", stderr);
-	if (errmsg_file && errmsg_line) {
-		put_text(errmsg_file);
-		fprintf(stderr, ":%u: ", errmsg_line);
+	if (!col && errmsg_col_fn)
+		col = errmsg_col_fn();
+	f = errmsg_sink && errmsg_line ? open_memstream(&line, &len) : NULL;
+	if (f) {
+		put_message(f, msg, col);
+		if (fclose(f))
+			put_message(stderr, msg, col);
+		else
+			errmsg_sink(errmsg_line, col, line);
+		free(line);
+	} else {
+		put_message(stderr, msg, col);
 	}
-	put_text(msg);
-	fputc('\n', stderr);
 	if (msg != buf)
 		free(msg);
 }

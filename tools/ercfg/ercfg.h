@@ -42,6 +42,7 @@ enum ercfg_opt {
 	OPT_CTAG,
 	OPT_IPV4,
 	OPT_IPV6,
+	OPT_COUNT
 };
 
 /*
@@ -88,6 +89,12 @@ struct request {
 	uint32_t billing;		/* enum erdev_billing */
 	uint8_t service_key[UUID_LEN];
 	struct subnet subnet[SN_SLOTS];	/* by enum subnet_slot */
+	/*
+	 * Where in argv NAME and each option's value were (0: not given),
+	 * for messages about them after parsing (apply --check's columns).
+	 */
+	uint8_t name_word;
+	uint8_t opt_word[OPT_COUNT];
 };
 
 static inline bool req_has(const struct request *req, enum ercfg_opt opt)
@@ -98,10 +105,19 @@ static inline bool req_has(const struct request *req, enum ercfg_opt opt)
 /* ercfg.c */
 extern const char *errmsg_file;		/* errmsg() says "FILE:LINE: " */
 extern unsigned int errmsg_line;	/* when both are set */
+extern unsigned int errmsg_col;		/* and errmsg_compiler... */
+extern bool errmsg_compiler;		/* ..."FILE:LINE:COL: ", no "ercfg: " */
+extern unsigned int (*errmsg_col_fn)(void); /* the column if errmsg_col 0 */
+/* If set, takes the messages about a line instead of stderr (a copy). */
+extern void (*errmsg_sink)(unsigned int line, unsigned int col,
+			   const char *text);
 void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* parse.c */
+extern int parse_word;			/* the argv word of the last error; -1 */
+extern bool parse_no_devices;		/* DEV names unresolved: ifindex 0 */
 int parse_command(int argc, char **argv, struct request *req);
+bool valid_ifname(const char *name);
 bool valid_circuit_name(const char *name);
 const char *shown(const char *word);	/* for a message: escaped, cut */
 int parse_vid(const char *str, uint16_t *vid);

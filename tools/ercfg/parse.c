@@ -22,6 +22,9 @@
 
 #include "ercfg.h"
 
+int parse_word = -1;
+bool parse_no_devices;
+
 /* What follows the command words. */
 #define ARG_NAME	BIT(0)	/* circuit name, required */
 #define ARG_NAME_OPT	BIT(1)	/* circuit name, optional */
@@ -418,12 +421,23 @@ static int parse_peering_type(const char *str, struct request *req)
 	return -1;
 }
 
+/*
+ * Where a word was, for struct request: its index in argv (which is at most
+ * 2 + 2 * OPT_COUNT long when good), or 0 past that.
+ */
+static uint8_t word_index(int i)
+{
+	return i > 0 && i <= UINT8_MAX ? i : 0;
+}
+
 /* NAME and peering type: the positional arguments. */
 static int parse_positional(const struct command *c, int argc, char **argv,
 			    int *i, struct request *req)
 {
 	if (c->args & (ARG_NAME | ARG_NAME_OPT)) {
 		if (*i < argc) {
+			parse_word = *i;
+			req->name_word = word_index(*i);
 			if (parse_name(argv[(*i)++], req))
 				return -1;
 		} else if (c->args & ARG_NAME) {
@@ -436,6 +450,7 @@ static int parse_positional(const struct command *c, int argc, char **argv,
 			errmsg("missing peering type");
 			return -1;
 		}
+		parse_word = *i;
 		if (parse_peering_type(argv[(*i)++], req))
 			return -1;
 	}
@@ -449,6 +464,7 @@ static int parse_options(const struct command *c, int argc, char **argv,
 	for (; i < argc; i += 2) {
 		const struct option_word *o = find_option(argv[i], c->opts);
 
+		parse_word = i;
 		if (!o) {
 			errmsg("unknown word \"%s\"", shown(argv[i]));
 			return -1;
@@ -461,10 +477,13 @@ static int parse_options(const struct command *c, int argc, char **argv,
 			errmsg("\"%s\" needs a value", o->word);
 			return -1;
 		}
+		parse_word = i + 1;
 		if (o->parse(req, argv[i + 1]))
 			return -1;
 		req->have |= BIT(o->opt);
+		req->opt_word[o->opt] = word_index(i + 1);
 	}
+	parse_word = -1;
 	return 0;
 }
 
@@ -481,14 +500,42 @@ static int check_circuit_add(const struct request *req)
 		return -1;
 	}
 	if (!qinq && req_has(req, OPT_STAG)) {
+		parse_word = req->opt_word[OPT_STAG];
 		errmsg("dot1q takes no \"stag\"");
 		return -1;
 	}
 	return 0;
 }
 
+/* As the kernel's dev_valid_name(). */
+bool valid_ifname(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!len || len >= IF_NAMESIZE || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return false;
+	for (; *name; name++) {
+		if (*name == '/' || *name == ':' || isspace((unsigned char)*name))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * DEV's ifindex; with parse_no_devices (apply --check, off the router) the
+ * name is only checked, and the ifindex is 0.
+ */
 static int find_device(const char *name, uint32_t *ifindex)
 {
+	if (parse_no_devices) {
+		*ifindex = 0;
+		if (valid_ifname(name))
+			return 0;
+		errmsg("invalid device name \"%s\" (1 to %d bytes, no /, : or blank)",
+		       shown(name), IF_NAMESIZE - 1);
+		return -1;
+	}
 	*ifindex = if_nametoindex(name);
 	if (*ifindex)
 		return 0;
@@ -502,11 +549,14 @@ static int check_request(struct request *req)
 	case CMD_CIRCUIT_ADD:
 		if (check_circuit_add(req))
 			return -1;
+		parse_word = req->opt_word[OPT_PRIMARY];
 		if (find_device(req->primary, &req->primary_ifindex))
 			return -1;
+		parse_word = req->opt_word[OPT_SECONDARY];
 		if (req->secondary &&
 		    find_device(req->secondary, &req->secondary_ifindex))
 			return -1;
+		parse_word = -1;
 		return 0;
 	case CMD_PEERING_ADD:
 		if (!req_has(req, OPT_CTAG)) {
@@ -528,6 +578,7 @@ int parse_command(int argc, char **argv, struct request *req)
 	const struct command *c;
 	int i;
 
+	parse_word = 0;
 	c = find_command(argc, argv, &i);
 	if (!c)
 		return -1;

@@ -289,6 +289,7 @@ static int check_text(const char *buf, size_t len, struct text_pos *pos)
 			continue;
 		}
 		errmsg_line = pos->line;
+		errmsg_col = pos->col < UINT_MAX ? pos->col + 1 : 0;
 		if (!text_byte(c)) {
 			errmsg("not a text file (byte \\x%02x at column %zu)",
 			       c, pos->col + 1);
@@ -355,6 +356,7 @@ static int read_all(const char *file, const char *name, char **text)
 		len += got;
 		if (len > CONF_MAX_SIZE) {
 			errmsg_line = 0;
+			errmsg_col = 0;
 			errmsg("%s: larger than %s, not applied", name,
 			       CONF_MAX_SIZE_TEXT);
 			goto out;
@@ -367,6 +369,7 @@ static int read_all(const char *file, const char *name, char **text)
 out:
 	errmsg_file = NULL;
 	errmsg_line = 0;
+	errmsg_col = 0;
 	if (fd != STDIN_FILENO)
 		close(fd);
 	free(buf);
@@ -414,20 +417,96 @@ static int parse_line(char **w, int n, struct request *req)
 	return parse_command(n + 1, w, req);
 }
 
-static int conf_add(struct conf *conf, unsigned int line,
-		    const struct request *req)
+/*
+ * The column of word @i of parse_line()'s argv (@argv, @argc words, on
+ * @line): "add" (1) is the line's first word; -1, as parse_word, is the
+ * end of the line (where a missing word would go).
+ */
+static uint16_t word_col(const char *line, char **argv, int argc, int i)
+{
+	const char *p;
+
+	if (i < 0 || i >= argc) {
+		p = argv[argc == 2 ? 0 : argc - 1];	/* 1: "add" */
+		p += strlen(p);
+	} else {
+		p = argv[i == 1 ? 0 : i];
+	}
+	return p - line + 1;
+}
+
+/* The line parse_line() is on, for the column of parse_word. */
+static struct {
+	const char *line;
+	char **argv;
+	int argc;
+} parse_at;
+
+static unsigned int parse_col(void)
+{
+	return word_col(parse_at.line, parse_at.argv, parse_at.argc,
+			parse_word);
+}
+
+static int conf_add(struct conf *conf, unsigned int line, const char *text,
+		    char **argv, int argc, const struct request *req)
 {
 	struct conf_line *l = realloc(conf->l, (conf->n + 1) * sizeof(*l));
+	unsigned int o;
 
 	if (!l) {
 		errmsg("out of memory");
 		return -1;
 	}
 	conf->l = l;
-	conf->l[conf->n].line = line;
-	conf->l[conf->n].req = *req;
-	conf->n++;
+	l = &conf->l[conf->n++];
+	memset(l, 0, sizeof(*l));
+	l->line = line;
+	l->req = *req;
+	if (req->name_word)
+		l->name_col = word_col(text, argv, argc, req->name_word);
+	for (o = 0; o < OPT_COUNT; o++) {
+		if (req->opt_word[o])
+			l->opt_col[o] = word_col(text, argv, argc,
+						 req->opt_word[o]);
+	}
 	return 0;
+}
+
+/* A circuit line with an error: its peerings are not reported again. */
+static int conf_broken(struct conf *conf, char **w, int n)
+{
+	const char **b;
+
+	if (n < 3 || strcmp(w[0], "circuit") || !valid_circuit_name(w[2]))
+		return 0;
+	b = realloc(conf->broken, (conf->nbroken + 1) * sizeof(*b));
+	if (!b) {
+		errmsg("out of memory");
+		return -1;
+	}
+	conf->broken = b;
+	conf->broken[conf->nbroken++] = w[2];
+	return 0;
+}
+
+static bool is_broken(const struct conf *conf, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < conf->nbroken; i++) {
+		if (!strcmp(conf->broken[i], name))
+			return true;
+	}
+	return false;
+}
+
+/* One error more; whether to go on (apply --check goes on). */
+static bool conf_error(struct conf *conf)
+{
+	conf->errors++;
+	errmsg_col = 0;
+	return conf->check;
 }
 
 static int conf_parse(struct conf *conf)
@@ -448,15 +527,32 @@ static int conf_parse(struct conf *conf)
 		if (n < 0)
 			return -1;
 		if (n > 0) {
+			parse_word = 0;
+			parse_at.line = line;
+			parse_at.argv = w;
+			parse_at.argc = n + 1;
+			errmsg_col_fn = parse_col;
 			ret = parse_line(w, n, &req);
-			if (!ret)
-				ret = conf_add(conf, lineno, &req);
+			errmsg_col_fn = NULL;
+			if (ret) {
+				if (conf_broken(conf, w, n + 1)) {
+					free(w);
+					return -1;
+				}
+			} else {
+				ret = conf_add(conf, lineno, line, w, n + 1,
+					       &req);
+				if (ret) {	/* out of memory */
+					free(w);
+					return -1;
+				}
+			}
 		}
 		free(w);
-		if (ret)
+		if (ret && !conf_error(conf))
 			return -1;
 	}
-	return 0;
+	return 0;	/* apply --check goes on to conf_check() */
 }
 
 /* The model's rules across lines */
@@ -471,17 +567,30 @@ static uint16_t tpid_of(const struct request *c)
 	return req_has(c, OPT_TPID) ? c->tpid : 0x8100;
 }
 
+/*
+ * Whether two NICs of circuit lines are the same: by ifindex, or by name
+ * where apply --check does not look devices up.
+ */
+static bool same_nic(uint32_t ia, const char *na, uint32_t ib, const char *nb)
+{
+	if (ia || ib)
+		return ia == ib;
+	return na && nb && !strcmp(na, nb);
+}
+
 /* The NIC both circuits use, or NULL. */
 static const char *shared_nic(const struct request *a, const struct request *b)
 {
 	uint32_t nics_a[2] = { a->primary_ifindex, a->secondary_ifindex };
 	uint32_t nics_b[2] = { b->primary_ifindex, b->secondary_ifindex };
 	const char *names_a[2] = { a->primary, a->secondary };
+	const char *names_b[2] = { b->primary, b->secondary };
 	int i, j;
 
 	for (i = 0; i < 2; i++)
 		for (j = 0; j < 2; j++)
-			if (nics_a[i] && nics_a[i] == nics_b[j])
+			if (same_nic(nics_a[i], names_a[i], nics_b[j],
+				     names_b[j]))
 				return names_a[i];
 	return NULL;
 }
@@ -504,7 +613,12 @@ static int check_circuit(const struct conf *conf, unsigned int i)
 	const struct request *c = &conf->l[i].req;
 	unsigned int j;
 
-	if (c->secondary_ifindex && c->secondary_ifindex == c->primary_ifindex) {
+	const struct conf_line *cl = &conf->l[i];
+
+	if (c->secondary &&
+	    same_nic(c->primary_ifindex, c->primary, c->secondary_ifindex,
+		     c->secondary)) {
+		errmsg_col = cl->opt_col[OPT_SECONDARY];
 		errmsg("primary and secondary are the same device \"%s\"",
 		       shown(c->primary));
 		return -1;
@@ -516,6 +630,7 @@ static int check_circuit(const struct conf *conf, unsigned int i)
 		if (o->cmd != CMD_CIRCUIT_ADD)
 			continue;
 		if (!strcmp(o->name, c->name)) {
+			errmsg_col = cl->name_col;
 			errmsg("circuit \"%s\" is already on line %u", c->name,
 			       conf->l[j].line);
 			return -1;
@@ -524,12 +639,16 @@ static int check_circuit(const struct conf *conf, unsigned int i)
 		if (!nic)
 			continue;
 		if (is_qinq(c) != is_qinq(o) || tpid_of(c) != tpid_of(o)) {
+			errmsg_col = nic == c->primary ?
+				     cl->opt_col[OPT_PRIMARY] :
+				     cl->opt_col[OPT_SECONDARY];
 			errmsg("%s carries circuit \"%s\" (line %u) with encap %s tpid 0x%04x",
 			       shown(nic), o->name, conf->l[j].line,
 			       is_qinq(o) ? "qinq" : "dot1q", tpid_of(o));
 			return -1;
 		}
 		if (is_qinq(c) && c->stag == o->stag) {
+			errmsg_col = cl->opt_col[OPT_STAG];
 			errmsg("S-tag %u on %s is taken by circuit \"%s\" (line %u)",
 			       c->stag, shown(nic), o->name, conf->l[j].line);
 			return -1;
@@ -548,6 +667,43 @@ static bool ctag_scope(const struct conf_line *a, const struct conf_line *b)
 }
 
 /*
+ * Whether a link subnet of peering line @pl is one of peering line @ol's,
+ * and say so (parse_link_subnets() refuses one peering's primary and
+ * secondary the same). Link subnets are all /30 or all /126, so they
+ * overlap only when equal: one /29 or /125 on two peerings, or the same
+ * /30 in two lists.
+ */
+static bool subnet_twice(const struct conf_line *pl,
+			 const struct conf_line *ol)
+{
+	char buf[PREFIX_BUFSIZ];
+	unsigned int a, b;
+
+	for (a = 0; a < SN_SLOTS; a++) {
+		const struct subnet *sa = &pl->req.subnet[a];
+
+		if (!sa->family)
+			continue;
+		for (b = 0; b < SN_SLOTS; b++) {
+			const struct subnet *sb = &ol->req.subnet[b];
+
+			if (sa->family != sb->family ||
+			    sa->prefixlen != sb->prefixlen ||
+			    memcmp(sa->addr, sb->addr, subnet_addr_len(sa)))
+				continue;
+			errmsg_col = pl->opt_col[sa->family == AF_INET ?
+						 OPT_IPV4 : OPT_IPV6];
+			errmsg("%s subnet %s is taken by peering \"%s %s\" (line %u)",
+			       sa->family == AF_INET ? "IPv4" : "IPv6",
+			       format_subnet(sa, buf), ol->req.name,
+			       peering_name(ol->req.peering), ol->line);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
  * Against the peerings before it. Each line knows its circuit already:
  * looking it up here for every pair made a file of 1,000 peerings take
  * seconds.
@@ -561,10 +717,12 @@ static int check_peering(const struct conf *conf, unsigned int i)
 	for (j = 0; j < i; j++) {
 		const struct conf_line *ol = &conf->l[j];
 
-		if (ol->req.cmd != CMD_PEERING_ADD)
+		if (ol->req.cmd != CMD_PEERING_ADD ||
+		    ol->circuit == CONF_NO_CIRCUIT)
 			continue;
 		if (ol->circuit == pl->circuit &&
 		    ol->req.peering == pl->req.peering) {
+			errmsg_col = pl->name_col;
 			errmsg("peering \"%s %s\" is already on line %u",
 			       pl->req.name, peering_name(pl->req.peering),
 			       ol->line);
@@ -572,11 +730,14 @@ static int check_peering(const struct conf *conf, unsigned int i)
 		}
 		if (ol->req.ctag == pl->req.ctag &&
 		    ctag_scope(cl, &conf->l[ol->circuit])) {
+			errmsg_col = pl->opt_col[OPT_CTAG];
 			errmsg("C-tag %u is taken by peering \"%s %s\" (line %u)",
 			       pl->req.ctag, ol->req.name,
 			       peering_name(ol->req.peering), ol->line);
 			return -1;
 		}
+		if (subnet_twice(pl, ol))
+			return -1;
 	}
 	return 0;
 }
@@ -586,7 +747,12 @@ static int link_peering(struct conf *conf, unsigned int i)
 {
 	const struct conf_line *cl = find_circuit(conf, conf->l[i].req.name);
 
+	conf->l[i].circuit = CONF_NO_CIRCUIT;
 	if (!cl) {
+		/* Its circuit's line has an error already. */
+		if (is_broken(conf, conf->l[i].req.name))
+			return 1;
+		errmsg_col = conf->l[i].name_col;
 		errmsg("no circuit \"%s\" in %s", conf->l[i].req.name,
 		       conf->file);
 		return -1;
@@ -599,38 +765,113 @@ static int link_peering(struct conf *conf, unsigned int i)
 static int conf_check(struct conf *conf)
 {
 	unsigned int i;
+	int ret;
 
 	for (i = 0; i < conf->n; i++) {
 		errmsg_line = conf->l[i].line;
 		if (conf->l[i].req.cmd == CMD_CIRCUIT_ADD &&
-		    check_circuit(conf, i))
+		    check_circuit(conf, i) && !conf_error(conf))
 			return -1;
 	}
 	for (i = 0; i < conf->n; i++) {
 		errmsg_line = conf->l[i].line;
-		if (conf->l[i].req.cmd == CMD_PEERING_ADD &&
-		    (link_peering(conf, i) || check_peering(conf, i)))
+		if (conf->l[i].req.cmd != CMD_PEERING_ADD)
+			continue;
+		ret = link_peering(conf, i);
+		if (ret > 0)
+			continue;
+		if ((ret || check_peering(conf, i)) && !conf_error(conf))
 			return -1;
 	}
-	return 0;
+	return conf->errors ? -1 : 0;
 }
 
-int conf_read(const char *file, struct conf *conf)
+/*
+ * apply --check's messages, held until the whole file is checked and
+ * then printed in line and column order (the checks across lines come
+ * after each line's own).
+ */
+struct held_msg {
+	unsigned int line, col, seq;
+	char *text;
+};
+
+static struct {
+	struct held_msg *m;
+	unsigned int n;
+} held;
+
+static void hold_msg(unsigned int line, unsigned int col, const char *text)
+{
+	struct held_msg *m = realloc(held.m, (held.n + 1) * sizeof(*m));
+	char *t = strdup(text);
+
+	if (!m || !t) {
+		if (m)
+			held.m = m;
+		free(t);
+		fputs(text, stderr);	/* out of memory: at once */
+		return;
+	}
+	held.m = m;
+	held.m[held.n] = (struct held_msg){ line, col, held.n, t };
+	held.n++;
+}
+
+static int held_cmp(const void *a, const void *b)
+{
+	const struct held_msg *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void print_held(void)
+{
+	unsigned int i;
+
+	if (held.n)
+		qsort(held.m, held.n, sizeof(*held.m), held_cmp);
+	for (i = 0; i < held.n; i++) {
+		fputs(held.m[i].text, stderr);
+		free(held.m[i].text);
+	}
+	free(held.m);
+	held.m = NULL;
+	held.n = 0;
+}
+
+int conf_read(const char *file, struct conf *conf, bool check)
 {
 	int ret;
 
 	memset(conf, 0, sizeof(*conf));
+	conf->check = check;
+	parse_no_devices = check;
+	errmsg_compiler = check;
 	conf->file = strcmp(file, "-") ? file : "<stdin>";
 	if (read_all(file, conf->file, &conf->text)) {
 		conf->file = NULL;
+		parse_no_devices = false;
+		errmsg_compiler = false;
 		return -1;
 	}
 	errmsg_file = conf->file;
+	if (check)
+		errmsg_sink = hold_msg;
 	ret = conf_parse(conf);
 	if (!ret)
 		ret = conf_check(conf);
+	errmsg_sink = NULL;
+	print_held();
 	errmsg_file = NULL;
 	errmsg_line = 0;
+	errmsg_col = 0;
+	parse_no_devices = false;
+	errmsg_compiler = false;
 	if (ret)
 		conf_free(conf);
 	return ret;
@@ -638,6 +879,7 @@ int conf_read(const char *file, struct conf *conf)
 
 void conf_free(struct conf *conf)
 {
+	free(conf->broken);
 	free(conf->l);
 	free(conf->text);
 	memset(conf, 0, sizeof(*conf));

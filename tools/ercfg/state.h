@@ -7,6 +7,7 @@
 #ifndef _ERCFG_STATE_H
 #define _ERCFG_STATE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <net/if.h>
@@ -57,20 +58,32 @@ struct conf_line {
 	unsigned int line;		/* 1-based */
 	struct request req;		/* CMD_CIRCUIT_ADD or CMD_PEERING_ADD */
 	unsigned int circuit;		/* a peering's circuit: its index in l */
+	/* 1-based columns of NAME and of each option's value; 0: none */
+	uint16_t name_col;
+	uint16_t opt_col[OPT_COUNT];
 };
+
+#define CONF_NO_CIRCUIT	UINT_MAX	/* conf_line.circuit: not found */
 
 struct conf {
 	const char *file;		/* as given; "<stdin>" for "-" */
 	char *text;			/* its contents; the requests point here */
 	struct conf_line *l;
 	unsigned int n;
+	/* check only: every error, "FILE:LINE:COLUMN: ", no devices */
+	bool check;
+	unsigned int errors;
+	const char **broken;		/* circuits whose line has an error */
+	unsigned int nbroken;
 };
 
 /*
  * Read and check FILE: syntax, the model's rules across lines, devices.
  * 0, or -1 after printing the first error with its line number.
+ * @check (apply --check): DEV names are only checked, not looked up, and
+ * every error is printed, as FILE:LINE:COLUMN: message.
  */
-int conf_read(const char *file, struct conf *conf);
+int conf_read(const char *file, struct conf *conf, bool check);
 void conf_free(struct conf *conf);
 
 #endif /* _ERCFG_STATE_H */

@@ -286,6 +286,9 @@ apply a b => unknown word "b"
 apply --dry-run --dry-run a => unknown word "--dry-run"
 apply --allow-empty --allow-empty a => unknown word "--allow-empty"
 apply --allow-empty => missing FILE (or - for standard input)
+apply --check --check a => unknown word "--check"
+apply --check --dry-run a => --check changes nothing: it takes no "--dry-run"
+apply --allow-empty a --check => --check changes nothing: it takes no "--allow-empty"
 apply -x => unknown word "-x"
 dump x => unknown word "x"
 monitor x => unknown word "x"
@@ -325,6 +328,8 @@ circuit c1 stag 100 primary lo\npeering c1 private ctag 200\npeering c1 private 
 circuit c1 stag 100 primary lo\npeering c1 private ctag 200\npeering c1 microsoft ctag 200 => F:3: C-tag 200 is taken by peering "c1 private" (line 2)
 circuit d1 encap dot1q primary lo\ncircuit d2 encap dot1q primary lo\npeering d1 private ctag 200\npeering d2 private ctag 200 => F:4: C-tag 200 is taken by peering "d1 private" (line 3)
 circuit c1 stag 100 primary lo\ncircuit c2 stag 4095 primary lo => F:2: invalid S-tag "4095" (1..4094)
+circuit c1 stag 100 primary lo\npeering c1 private ctag 200 ipv4 192.168.1.0/29\ncircuit c2 stag 101 primary lo\npeering c2 private ctag 200 ipv4 192.168.1.0/29 => F:4: IPv4 subnet 192.168.1.0/30 is taken by peering "c1 private" (line 2)
+circuit c1 stag 100 primary lo\npeering c1 private ctag 200 ipv6 fd00::/126,fd00::8/126\npeering c1 microsoft ctag 300 ipv6 2001:db8::8/126,2001:db8::/126\ncircuit c2 stag 101 primary lo\npeering c2 private ctag 200 ipv6 fd00::20/126,fd00::8/126 => F:5: IPv6 subnet fd00::8/126 is taken by peering "c1 private" (line 2)
 circuit c1 stag 100 primary nosuchdev0 => F:1: cannot find device "nosuchdev0"
 circuit => F:1: missing circuit name
 peering c1 => F:1: missing peering type
@@ -438,6 +443,71 @@ bounded_case() {
 	[ $fail = 0 ] || echo "$why" | diag
 	echo "took $MS ms" | diag
 }
+
+# apply --check: every error of FILE, as FILE:LINE:COLUMN: message, in
+# line order, with no device looked up (the NICs need not exist here) and
+# no netlink socket; a good FILE is summed up on stdout, status 0.
+printf '%b\n' '# bad' \
+	'circuit c1 stag 100 primary nic0 secondary nic1 bandwidth 1gbit' \
+	'peering c1 private ctag 200 ipv4 192.168.100.128/29' \
+	'circuit c2 stag 100 primary nic0' \
+	'circuit c3 stag 4095 primary nic0' \
+	'peering c3 private ctag 200' \
+	'circuit c4 stag 104 primary nic/0' \
+	'peering c1 microsoft ctag 300 ipv4 203.0.113.0/30,203.0.113.8/30' \
+	'peering c9 private ctag 5' \
+	'\tcircuit c5 stag' \
+	'circuit c6 primary nic9' \
+	'peering c1 private ctag 201' \
+	'bogus line' \
+	'circuit c7 stag 107 primary nic3 secondary nic3' \
+	'circuit c8 stag 108 primary nic0' \
+	'peering c8 private ctag 200 ipv4 192.168.100.132/30,192.168.100.200/30' \
+	'peering c8 microsoft ctag 300 ipv4 203.0.113.8/30,203.0.113.16/30' \
+	>"$TMP/check-bad.conf"
+# check_want NAME: the messages about the file called NAME.
+check_want() {
+	sed "s|^|$1|; s|FILE|$1|" <<'EOF'
+:4:17: S-tag 100 on nic0 is taken by circuit "c1" (line 2)
+:5:17: invalid S-tag "4095" (1..4094)
+:7:29: invalid device name "nic/0" (1 to 15 bytes, no /, : or blank)
+:9:9: no circuit "c9" in FILE
+:10:13: "stag" needs a value
+:11:24: "stag" is required for qinq
+:12:9: peering "c1 private" is already on line 3
+:13:1: unknown word "bogus" (circuit|peering)
+:14:44: primary and secondary are the same device "nic3"
+:16:34: IPv4 subnet 192.168.100.132/30 is taken by peering "c1 private" (line 3)
+:17:36: IPv4 subnet 203.0.113.8/30 is taken by peering "c1 microsoft" (line 8)
+EOF
+}
+run apply --check "$TMP/check-bad.conf"
+[ $RC = 1 ] && [ ! -s "$TMP/stdout" ] && ! netlink_opened &&
+	diff -u <(check_want "$TMP/check-bad.conf") "$TMP/stderr" >"$TMP/check.diff"
+ok $? "apply --check: every error as FILE:LINE:COLUMN:, in line order, no socket"
+[ $RC = 1 ] || echo "status $RC" | diag
+diag <"$TMP/check.diff"
+run_stdin "$TMP/check-bad.conf" apply --check -
+[ $RC = 1 ] && [ ! -s "$TMP/stdout" ] &&
+	diff -u <(check_want "<stdin>") "$TMP/stderr" >"$TMP/check.diff"
+ok $? "apply --check - (stdin): the same errors, named <stdin>"
+diag <"$TMP/check.diff"
+valgrind_clean "ercfg apply --check (errors)" apply --check "$TMP/check-bad.conf"
+
+printf '%s\n' 'circuit c1 stag 100 primary nic0 secondary nic1' \
+	'peering c1 private ctag 200 ipv4 192.168.100.128/29' \
+	'peering c1 microsoft ctag 300 ipv4 203.0.113.0/30,203.0.113.8/30' \
+	'circuit c2 stag 101 primary nic0' 'peering c2 private ctag 200' \
+	>"$TMP/check-good.conf"
+run apply --check "$TMP/check-good.conf"
+[ $RC = 0 ] && [ ! -s "$TMP/stderr" ] && ! netlink_opened &&
+	[ "$(cat "$TMP/stdout")" = "$TMP/check-good.conf: good, 2 circuits, 3 peerings" ]
+ok $? "apply --check of a good file, NICs absent: summed up, status 0, no socket"
+diag <"$TMP/stderr"
+valgrind_clean "ercfg apply --check (good)" apply --check "$TMP/check-good.conf"
+run apply "$TMP/check-good.conf"
+[ $RC = 1 ] && [ "$(cat "$TMP/stderr")" = "ercfg: $TMP/check-good.conf:1: cannot find device \"nic0\"" ]
+ok $? "apply of the same file (no --check): the NICs are looked up"
 
 # An ERE matching @1 exactly.
 ere() {
