@@ -380,6 +380,9 @@ int erdev_peering_new(struct erdev_circuit *circuit,
 	err = erdev_peering_check_ctag(circuit, type, ctag, attrs, extack);
 	if (err)
 		return err;
+	err = erdev_subnets_check_unique(circuit->net, tmpl, attrs, extack);
+	if (err)
+		return err;
 
 	peering = kmemdup(tmpl, sizeof(*tmpl), GFP_KERNEL);
 	if (!peering)

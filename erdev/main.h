@@ -234,6 +234,9 @@ void erdev_net_flush(struct net *net, struct list_head *kill);
 int erdev_subnets_parse(struct erdev_peering *p, struct nlattr **attrs,
 			const struct nla_policy *policy,
 			struct netlink_ext_ack *extack);
+int erdev_subnets_check_unique(struct net *net, const struct erdev_peering *p,
+			       struct nlattr **attrs,
+			       struct netlink_ext_ack *extack);
 int erdev_subnets_fill(struct sk_buff *skb, const struct erdev_peering *p);
 
 /* netlink.c */

@@ -51,6 +51,27 @@ static struct erdev_subnet *erdev_subnet_slot(struct erdev_peering *p,
 	return i < 2 ? &p->ipv4[i] : &p->ipv6[i - 2];
 }
 
+/* "<kind> <subnet> is used by the <type> peering of <circuit>" */
+static void erdev_subnet_taken(struct netlink_ext_ack *extack,
+			       const struct erdev_subnet_kind *kind,
+			       const struct erdev_subnet *sn,
+			       const struct erdev_peering *o)
+{
+	const char *type = erdev_peering_name(o->type);
+	const char *name = o->circuit->name;
+
+	if (kind->len == sizeof(__be32))
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "%s %pI4/%u is used by the %s peering of %s",
+				       kind->name, &sn->addr.v4, sn->prefixlen,
+				       type, name);
+	else
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "%s %pI6c/%u is used by the %s peering of %s",
+				       kind->name, &sn->addr.v6, sn->prefixlen,
+				       type, name);
+}
+
 static int erdev_subnet_parse_one(struct nlattr *attr,
 				  const struct erdev_subnet_kind *kind,
 				  const struct nla_policy *policy,
@@ -148,6 +169,71 @@ int erdev_subnets_parse(struct erdev_peering *p, struct nlattr **attrs,
 	return 0;
 }
 
+static const struct erdev_subnet *erdev_subnet_at(const struct erdev_peering *p,
+						  unsigned int i)
+{
+	return i < 2 ? &p->ipv4[i] : &p->ipv6[i - 2];
+}
+
+/*
+ * The first subnet slot of @p whose subnet @o has too (as its primary or
+ * secondary link's, of the same family), or -1. Link subnets are all /30
+ * or all /126, so two overlap only when they are equal.
+ */
+static int erdev_subnet_shared(const struct erdev_peering *p,
+			       const struct erdev_peering *o)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(erdev_subnet_kinds); i++) {
+		const struct erdev_subnet *sn = erdev_subnet_at(p, i);
+
+		if (!sn->prefixlen)
+			continue;
+		for (j = i & ~1u; j <= (i | 1u); j++) {
+			const struct erdev_subnet *osn = erdev_subnet_at(o, j);
+
+			if (osn->prefixlen == sn->prefixlen &&
+			    !memcmp(&osn->addr, &sn->addr,
+				    erdev_subnet_kinds[i].len))
+				return i;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Is every link subnet of @p, a new peering in @net, unused by the
+ * peerings there? Under RTNL, which keeps the circuits still.
+ */
+int erdev_subnets_check_unique(struct net *net, const struct erdev_peering *p,
+			       struct nlattr **attrs,
+			       struct netlink_ext_ack *extack)
+{
+	struct erdev_circuit *circuit;
+	unsigned int t;
+	int i;
+
+	ASSERT_RTNL();
+	list_for_each_entry(circuit, &erdev_pernet(net)->circuits, node) {
+		for (t = 0; t < ERDEV_PEERINGS; t++) {
+			const struct erdev_peering *o = circuit->peering[t];
+
+			if (!o)
+				continue;
+			i = erdev_subnet_shared(p, o);
+			if (i < 0)
+				continue;
+			erdev_subnet_taken(extack, &erdev_subnet_kinds[i],
+					   erdev_subnet_at(p, i), o);
+			NL_SET_BAD_ATTR(extack,
+					attrs[ERDEV_A_PEERING_IPV4_PRIMARY + i]);
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
 int erdev_subnets_fill(struct sk_buff *skb, const struct erdev_peering *p)
 {
 	unsigned int i;
@@ -156,7 +242,7 @@ int erdev_subnets_fill(struct sk_buff *skb, const struct erdev_peering *p)
 		const struct erdev_subnet *sn;
 		struct nlattr *nest;
 
-		sn = erdev_subnet_slot((struct erdev_peering *)p, i);
+		sn = erdev_subnet_at(p, i);
 		if (!sn->prefixlen)
 			continue;
 		nest = nla_nest_start(skb, ERDEV_A_PEERING_IPV4_PRIMARY + i);

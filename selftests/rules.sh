@@ -80,7 +80,7 @@ name_again()
 
 ktap_print_header
 erdev_require
-ktap_set_plan 62
+ktap_set_plan 66
 
 modprobe -q dummy 2>/dev/null
 modprobe -q bridge 2>/dev/null
@@ -144,6 +144,18 @@ check_refused "stats of a missing circuit" \
 check_refused "peering del of a missing peering" \
 	"Error: erdev: circuit c1 has no microsoft peering" \
 	er peering del c1 microsoft
+# A link subnet is one peering's only: 203.0.113.0/29 is c1's two /30s.
+check_ok "c1's microsoft peering on 203.0.113.0/29 and 2001:db8:300::/125" \
+	er peering add c1 microsoft ctag 300 ipv4 203.0.113.0/29 ipv6 2001:db8:300::/125
+state_forget
+check_refused "an IPv4 link subnet of another peering (its primary link's)" \
+	"Error: erdev: ipv4-secondary 203.0.113.0/30 is used by the microsoft peering of c1" \
+	er peering add d1 microsoft ctag 301 ipv4 203.0.113.8/30,203.0.113.0/30
+check_refused "an IPv6 link subnet of another peering (its secondary link's)" \
+	"Error: erdev: ipv6-primary 2001:db8:300::4/126 is used by the microsoft peering of c1" \
+	er peering add d1 microsoft ctag 301 ipv6 2001:db8:300::4/126,2001:db8:400::/126
+check_ok "c1's microsoft peering deleted" er peering del c1 microsoft
+state_forget
 check_refused "a bridge port as NIC" \
 	"Error: erdev: eth3 is busy: bridge port, bond slave or other rx_handler" \
 	er circuit add c2 stag 5 primary eth3
