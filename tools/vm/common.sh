@@ -91,6 +91,14 @@ apt_bullseye() {
 		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${BULLSEYE_MIRROR:-$(debian_mirror)}/debian-security bullseye-security main" \
 			>"$d/sources.list"
 	fi
+	apt_private "$d" "$tool" "$@"
+}
+
+# apt_private DIR apt-get|apt-cache ARGS...: apt on DIR's sources.list,
+# lists and archive cache only, with an empty dpkg status.
+apt_private() {
+	local d=$1 tool=$2
+	shift 2
 	# One apt at a time on these lists (the kernel downloads run in
 	# parallel); the download folder is the caller's working directory.
 	flock "$d/lock" "$tool" -o Dir::Etc::sourcelist="$d/sources.list" \
