@@ -25,6 +25,28 @@
 #          on a kernel with the per-device instance lock (6.15+), whose
 #          rules only its lockdep checks. Not in the default matrix (one
 #          more debug lane costs CI half an hour): KERNELS=debug7.3.
+#   newest the newest stock Debian kernel whose headers Debian publishes
+#          in NEWEST_SUITES (default "trixie-backports forky sid"; the
+#          newest linux-headers-<abi>-amd64 of them all, resolved at run
+#          time, so the lane moves as Debian publishes). Opt-in:
+#          KERNELS=newest. Fetched through a private apt configuration in
+#          $CACHE/apt-newest, as 5.10 is. From 6.19 on Debian splits the
+#          image: linux-binary-unsigned-<abi> (vmlinuz), linux-modules-<abi>
+#          and linux-base-<abi> (System.map, config, modules.builtin), all
+#          under /usr/lib/modules/<abi>; prepare-kernel.sh unpacks the
+#          three. Its headers cannot be used from Debian 12 directly: the
+#          kernel was built with that suite's gcc-14/15, whose flags (e.g.
+#          -fmin-function-alignment) gcc-12 rejects, and linux-kbuild's
+#          modpost, objtool and resolve_btfids need glibc >= 2.38 (no
+#          sources for them are shipped to rebuild them from, and pahole
+#          1.24 is older than the kernel's too). So the module is built in
+#          a debootstrap chroot of the suite's release ($CACHE/chroot/
+#          <release>, e.g. trixie for trixie-backports) with the headers
+#          package installed there by the chroot's own apt, i.e. Debian's
+#          own gcc, kbuild tools and pahole. $CACHE/headers/<abi> holds a
+#          small Makefile that runs make in that chroot (chroot-make.sh),
+#          so "make -C $(kernel_kdir <abi>) M=..." and dkms work as for the
+#          other kernels. deps.sh builds the chroot (once, about 500 MB).
 
 set -o pipefail
 
@@ -33,7 +55,7 @@ CACHE=${CACHE:-$ERDEV_ROOT/.cache}
 SHARED_KERNELS=${SHARED_KERNELS:-$ERDEV_ROOT/../shared/kernels}
 LINUX_SOURCE_TAR=${LINUX_SOURCE_TAR:-/usr/src/linux-source-6.12.tar.xz}
 ALL_KERNELS="6.1 6.12 debug"
-KNOWN_KERNELS="$ALL_KERNELS 5.10 debug7.3"
+KNOWN_KERNELS="$ALL_KERNELS 5.10 debug7.3 newest"
 
 export DEBIAN_FRONTEND=noninteractive
 
@@ -143,6 +165,98 @@ bullseye_download() {
 	bullseye_update force && (cd "$dir" && apt_bullseye apt-get download -q "${need[@]}" >&2)
 }
 
+# The newest kernel: the suites of NEWEST_SUITES through a private apt
+# configuration, like bullseye's (NEWEST_MIRROR overrides the mirror host;
+# the lists are refreshed when missing, older than NEWEST_MAX_AGE minutes
+# or fetched for other suites).
+NEWEST_APT=$CACHE/apt-newest
+NEWEST_SUITES=${NEWEST_SUITES:-trixie-backports forky sid}
+NEWEST_MAX_AGE=${NEWEST_MAX_AGE:-1440}
+
+newest_mirror() {
+	echo "${NEWEST_MIRROR:-$(debian_mirror)}/debian"
+}
+
+apt_newest() {
+	local tool=$1 d=$NEWEST_APT s list
+	shift
+	list=$(for s in $NEWEST_SUITES; do
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(newest_mirror) $s main"
+	done)
+	if [ "$(cat "$d/sources.list" 2>/dev/null)" != "$list" ]; then
+		mkdir -p "$d/lists/partial" "$d/archives/partial" || return 1
+		echo "$list" >"$d/sources.list"
+		# lists of other suites: fetch them again
+		rm -f "$d/lists/"*_Packages* "$d/lists/"*Release*
+	fi
+	apt_private "$d" "$tool" "$@"
+}
+
+# newest_update [force]: the private lists, fetched when missing or old.
+newest_updated=
+newest_update() {
+	[ -n "$newest_updated" ] && return 0
+	apt_newest apt-cache policy >/dev/null 2>&1 # writes sources.list
+	if [ "${1:-}" != force ] && compgen -G "$NEWEST_APT/lists/*_Packages*" >/dev/null &&
+		[ -z "$(find "$NEWEST_APT/lists" -maxdepth 1 -name '*_Packages*' -mmin +"$NEWEST_MAX_AGE")" ]; then
+		return 0
+	fi
+	msg "apt-get update ($NEWEST_SUITES, private lists in $NEWEST_APT)"
+	apt_newest apt-get update -qq >&2 || return 1
+	newest_updated=1
+}
+
+# The newest kernel ABI (e.g. 7.3.4+deb13-amd64) of NEWEST_SUITES that has
+# headers, modules and an image (old ABIs keep images without headers in
+# backports for a while).
+resolve_newest() {
+	local names p
+	names=$(apt_newest apt-cache search --names-only \
+		'^linux-(headers|modules|binary-unsigned)-[0-9]+\.[0-9]+\.[0-9]+(\+deb[0-9]+)?-amd64$' 2>/dev/null |
+		awk '{print $1}')
+	for p in headers modules binary-unsigned; do
+		grep "^linux-$p-" <<<"$names" | sed "s/^linux-$p-//" | sort -u
+	done | sort | uniq -c | awk '$1 == 3 {print $2}' | sort -V | tail -n 1
+}
+
+# newest_suite ABI: the suite that has that ABI's headers (the first in
+# apt's order), and newest_release ABI its release (trixie for
+# trixie-backports): the chroot's suite.
+newest_suite() {
+	apt_newest apt-cache policy "linux-headers-$1" 2>/dev/null |
+		awk '$1 ~ /^[0-9]+$/ && $2 ~ /^https?:/ {print $3; exit}' | sed 's|/.*||'
+}
+
+newest_release() {
+	local s
+	s=$(newest_suite "$1")
+	[ -n "$s" ] && echo "${s%-backports}"
+}
+
+# The image packages of the newest kernel (the image is split, see above).
+newest_image_pkgs() {
+	echo "linux-binary-unsigned-$1 linux-modules-$1 linux-base-$1"
+}
+
+# newest_download DIR PKG...: as bullseye_download, from NEWEST_SUITES.
+newest_download() {
+	local dir=$1 p need=()
+	shift
+	mkdir -p "$dir" || return 1
+	for p in "$@"; do
+		compgen -G "$dir/${p}_*.deb" >/dev/null || need+=("$p")
+	done
+	[ ${#need[@]} = 0 ] && return 0
+	msg "downloading ${need[*]} ($NEWEST_SUITES)"
+	(cd "$dir" && apt_newest apt-get download -q "${need[@]}" >&2) && return 0
+	newest_update force && (cd "$dir" && apt_newest apt-get download -q "${need[@]}" >&2)
+}
+
+# The chroot the newest kernel's modules are built in (see above).
+newest_chroot() {
+	echo "$CACHE/chroot/$1"
+}
+
 # debug_kit_dir NAME: the folder of a debug kit (debug, debug7.3).
 debug_kit_dir() {
 	case "$1" in
@@ -173,6 +287,13 @@ kernel_kver() {
 			return 0
 		fi
 		;;
+	newest)
+		newest_update || [ -s "$c" ] || return 1
+		if [ -s "$c" ] && [ -z "$(find "$NEWEST_APT/lists" -maxdepth 1 -name '*_Packages*' -newer "$c" 2>/dev/null | head -n 1)" ]; then
+			cat "$c"
+			return 0
+		fi
+		;;
 	6.1 | 6.12)
 		if [ -s "$c" ] && [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -newer "$c" 2>/dev/null | head -n 1)" ]; then
 			cat "$c"
@@ -191,6 +312,12 @@ kernel_kver() {
 		v=$(resolve_510)
 		if [ -z "$v" ]; then
 			bullseye_update force && v=$(resolve_510)
+		fi
+		;;
+	newest)
+		v=$(resolve_newest)
+		if [ -z "$v" ]; then
+			newest_update force && v=$(resolve_newest)
 		fi
 		;;
 	6.12)
@@ -216,10 +343,14 @@ kernel_kver() {
 }
 
 # kernel_kdir KVER: the headers directory to build against. 5.10's are
-# unpacked under $CACHE/headers (tools/vm/deps.sh), the others installed.
+# unpacked under $CACHE/headers (tools/vm/deps.sh); the newest kernel's
+# is the Makefile in $CACHE/headers/<kver> that builds in its chroot; the
+# others are installed.
 kernel_kdir() {
 	case "$1" in
 	5.10.*) echo "$CACHE/headers/$1/usr/src/linux-headers-$1" ;;
+	*-erdebug) echo "/usr/src/linux-headers-$1" ;;
+	[7-9].*-amd64 | [1-9][0-9].*-amd64) echo "$CACHE/headers/$1" ;;
 	*) echo "/usr/src/linux-headers-$1" ;;
 	esac
 }

@@ -3,8 +3,9 @@
 # prepare-kernel.sh NAME: make a matrix kernel bootable under QEMU.
 #
 # Downloads the image package (apt-get download; 5.10's from bullseye-security
-# through common.sh's private apt configuration; the debug kit's .deb is
-# used in place), unpacks it with dpkg-deb -x under
+# and the newest kernel's three from NEWEST_SUITES through common.sh's
+# private apt configurations; the debug kit's .deb is used in place),
+# unpacks it with dpkg-deb -x under
 # $CACHE/kernels/<kver>/root, runs depmod on it, and builds a busybox
 # initramfs that loads the virtio/9p modules the kernel needs to mount the
 # host root. Prints the kernel release. Nothing is installed on the host.
@@ -21,9 +22,21 @@ rc=$?
 kdir=$CACHE/kernels/$kver
 mkdir -p "$kdir" "$CACHE/debs"
 
-# 1. the image package
+# 1. the image package (packages, for the newest kernel)
+debs=()
 if [ "${name#debug}" != "$name" ]; then
 	deb=$(debug_image_deb "$name")
+elif [ "$name" = newest ]; then
+	# From 6.19 on the image is split (common.sh): vmlinuz, modules and
+	# the base files (modules.builtin, ...) are three packages.
+	read -r -a pkgs <<<"$(newest_image_pkgs "$kver")"
+	newest_download "$CACHE/debs" "${pkgs[@]}" || die "cannot download ${pkgs[*]} ($NEWEST_SUITES)"
+	for p in "${pkgs[@]}"; do
+		d=$(compgen -G "$CACHE/debs/${p}_*.deb" | sort -V | tail -n 1)
+		[ -f "$d" ] || die "no $p package"
+		debs+=("$d")
+	done
+	deb=${debs[0]}
 else
 	pkg=linux-image-$kver-unsigned
 	deb=$(compgen -G "$CACHE/debs/${pkg}_*.deb" | sort -V | tail -n 1)
@@ -41,14 +54,28 @@ else
 	fi
 fi
 [ -f "$deb" ] || die "no image package for $kver"
+[ ${#debs[@]} = 0 ] && debs=("$deb")
 
-# 2. unpack + depmod (redone when the package changes)
-stamp="$(basename "$deb") $(stat -c %s "$deb")"
+# 2. unpack + depmod (redone when the packages change)
+stamp=$(for d in "${debs[@]}"; do echo "$(basename "$d") $(stat -c %s "$d")"; done)
 if [ "$(cat "$kdir/root.stamp" 2>/dev/null)" != "$stamp" ]; then
-	msg "unpacking $(basename "$deb")"
 	rm -rf "$kdir/root" "$kdir/root.tmp" "$kdir/root.stamp" "$kdir/initramfs.stamp"
-	dpkg-deb -x "$deb" "$kdir/root.tmp" || die "dpkg-deb -x $deb failed"
-	[ -f "$kdir/root.tmp/boot/vmlinuz-$kver" ] || die "no /boot/vmlinuz-$kver in $deb"
+	for d in "${debs[@]}"; do
+		msg "unpacking $(basename "$d")"
+		dpkg-deb -x "$d" "$kdir/root.tmp" || die "dpkg-deb -x $d failed"
+	done
+	# The split packages install under /usr/lib/modules/<kver> only, with
+	# vmlinuz.unsigned there: move them where the older images put them
+	# (run-vm.sh and init look in /lib/modules and /boot; Debian 12's
+	# depmod -b in /lib/modules).
+	u=$kdir/root.tmp/usr/lib/modules/$kver
+	if [ -d "$u" ] && [ ! -e "$kdir/root.tmp/lib/modules/$kver" ]; then
+		mkdir -p "$kdir/root.tmp/lib/modules" "$kdir/root.tmp/boot" &&
+			mv "$u" "$kdir/root.tmp/lib/modules/" || die "cannot move $u"
+		v=$kdir/root.tmp/lib/modules/$kver/vmlinuz.unsigned
+		[ -f "$v" ] && { mv "$v" "$kdir/root.tmp/boot/vmlinuz-$kver" || die "cannot move $v"; }
+	fi
+	[ -f "$kdir/root.tmp/boot/vmlinuz-$kver" ] || die "no /boot/vmlinuz-$kver in ${debs[*]}"
 	depmod -b "$kdir/root.tmp" "$kver" || die "depmod failed"
 	mv "$kdir/root.tmp" "$kdir/root"
 	echo "$stamp" >"$kdir/root.stamp"
