@@ -39,7 +39,7 @@
 # explicit KDIR.
 #
 # KERNELS for `make check`: any of "6.1 6.12 debug" (the default is all
-# three); see tools/vm/common.sh. TESTS="name ..." runs only those
+# three), or the opt-in 5.10, debug7.3 and newest; see tools/vm/common.sh. TESTS="name ..." runs only those
 # selftests. ERDEV_SRC=DIR tests module sources from another directory.
 
 VERSION := $(shell cat $(CURDIR)/VERSION)

@@ -4,8 +4,8 @@
 # selftest, then one summary line "N passed, N failed, N skipped".
 #
 # Environment:
-#   KERNELS      matrix kernels, default $ALL_KERNELS (see common.sh; 5.10
-#                and debug7.3 are known too)
+#   KERNELS      matrix kernels, default $ALL_KERNELS (see common.sh; 5.10,
+#                debug7.3 and newest are known too)
 #   ERDEV_SRC    take the module sources (Kbuild, VERSION, erdev/, include/)
 #                from this directory instead of the repo (e.g. a patched
 #                copy); selftests and tools still come from the repo
