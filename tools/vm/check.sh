@@ -343,10 +343,11 @@ else
 		suite_result "$host" fail "erdev/netlink-gen.[ch] are what ynl-gen-c makes of the spec" netlink-gen.diag
 	fi
 
-	# W=1 and C=1 on 6.12, and on 5.10 (the oldest) when it is in the
-	# matrix, each from a fresh copy so that every file is built.
+	# W=1 and C=1 on 6.12, and on 5.10 (the oldest) and the newest kernel
+	# when they are in the matrix, each from a fresh copy so that every
+	# file is built (the newest in its chroot, with the chroot's sparse).
 	wk=()
-	for k in 6.12 5.10; do
+	for k in 6.12 5.10 newest; do
 		[ -n "${KV[$k]:-}" ] && wk+=("$k")
 	done
 	for k in "${wk[@]}"; do

@@ -188,7 +188,11 @@ headers_newest() {
 	rel=${suite%-backports}
 	root=$(realpath -m "$(newest_chroot "$rel")")
 	kdir=/usr/src/linux-headers-$kver
-	stamp="$kver $root $(md5sum <"$ERDEV_ROOT/tools/vm/chroot-make.sh" | cut -c1-32)"
+	# What the chroot gets besides the headers: binutils for "as" (the
+	# gcc-14-for-host the headers bring runs as, not x86_64-linux-gnu-as),
+	# sparse for the C=1 host check on these headers.
+	local extra="binutils sparse"
+	stamp="$kver $root $extra $(md5sum <"$ERDEV_ROOT/tools/vm/chroot-make.sh" | cut -c1-32)"
 	if [ -f "$root/.erdev-chroot" ] && [ -f "$root$kdir/Makefile" ] &&
 		[ -f "$hdir/Makefile" ] && [ "$(cat "$sfile" 2>/dev/null)" = "$stamp" ]; then
 		return 0
@@ -213,13 +217,11 @@ headers_newest() {
 		echo "deb $mirror $rel main"
 		[ "$suite" = "$rel" ] || echo "deb $mirror $suite main"
 	} >"$root/etc/apt/sources.list"
-	# binutils for "as": the gcc-14-for-host it brings runs as, not
-	# x86_64-linux-gnu-as.
-	msg "installing linux-headers-$kver in $root"
+	msg "installing linux-headers-$kver $extra in $root"
 	{
 		chroot "$root" apt-get update -q &&
 			chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-				--no-install-recommends "linux-headers-$kver" binutils
+				--no-install-recommends "linux-headers-$kver" $extra # split on purpose
 	} >>"$root.log" 2>&1 ||
 		{ tail -n 20 "$root.log" >&2; die "cannot install linux-headers-$kver in $root (log: $root.log)"; }
 	# The headers of older ABIs: not needed any more.
