@@ -130,12 +130,35 @@ apt_private() {
 		-o APT::Architectures::=amd64 "$@"
 }
 
+# private_lists_fresh DIR MAX_AGE: DIR's private apt lists exist and none
+# is older than MAX_AGE minutes.
+private_lists_fresh() {
+	compgen -G "$1/lists/*_Packages*" >/dev/null &&
+		[ -z "$(find "$1/lists" -maxdepth 1 -name '*_Packages*' -mmin +"$2")" ]
+}
+
+# private_download APT UPDATE SUITES DIR PKG...: each package's .deb into
+# DIR (kept there), with the private apt function APT (apt_bullseye,
+# apt_newest); SUITES names them in the message. An ABI gone from the
+# archive since the lists were fetched: once more after "UPDATE force".
+private_download() {
+	local apt=$1 update=$2 suites=$3 dir=$4 p need=()
+	shift 4
+	mkdir -p "$dir" || return 1
+	for p in "$@"; do
+		compgen -G "$dir/${p}_*.deb" >/dev/null || need+=("$p")
+	done
+	[ ${#need[@]} = 0 ] && return 0
+	msg "downloading ${need[*]} ($suites)"
+	(cd "$dir" && "$apt" apt-get download -q "${need[@]}" >&2) && return 0
+	"$update" force && (cd "$dir" && "$apt" apt-get download -q "${need[@]}" >&2)
+}
+
 # bullseye_update [force]: the private lists, fetched when missing or old.
 bullseye_updated=
 bullseye_update() {
 	[ -n "$bullseye_updated" ] && return 0
-	if [ "${1:-}" != force ] && compgen -G "$BULLSEYE_APT/lists/*_Packages*" >/dev/null &&
-		[ -z "$(find "$BULLSEYE_APT/lists" -maxdepth 1 -name '*_Packages*' -mmin +"$BULLSEYE_MAX_AGE")" ]; then
+	if [ "${1:-}" != force ] && private_lists_fresh "$BULLSEYE_APT" "$BULLSEYE_MAX_AGE"; then
 		return 0
 	fi
 	msg "apt-get update (bullseye-security, private lists in $BULLSEYE_APT)"
@@ -152,17 +175,7 @@ resolve_510() {
 
 # bullseye_download DIR PKG...: each package's .deb into DIR (kept there).
 bullseye_download() {
-	local dir=$1 p need=()
-	shift
-	mkdir -p "$dir" || return 1
-	for p in "$@"; do
-		compgen -G "$dir/${p}_*.deb" >/dev/null || need+=("$p")
-	done
-	[ ${#need[@]} = 0 ] && return 0
-	msg "downloading ${need[*]} (bullseye-security)"
-	(cd "$dir" && apt_bullseye apt-get download -q "${need[@]}" >&2) && return 0
-	# An ABI gone from the archive since the lists were fetched.
-	bullseye_update force && (cd "$dir" && apt_bullseye apt-get download -q "${need[@]}" >&2)
+	private_download apt_bullseye bullseye_update bullseye-security "$@"
 }
 
 # The newest kernel: the suites of NEWEST_SUITES through a private apt
@@ -197,8 +210,7 @@ newest_updated=
 newest_update() {
 	[ -n "$newest_updated" ] && return 0
 	apt_newest apt-cache policy >/dev/null 2>&1 # writes sources.list
-	if [ "${1:-}" != force ] && compgen -G "$NEWEST_APT/lists/*_Packages*" >/dev/null &&
-		[ -z "$(find "$NEWEST_APT/lists" -maxdepth 1 -name '*_Packages*' -mmin +"$NEWEST_MAX_AGE")" ]; then
+	if [ "${1:-}" != force ] && private_lists_fresh "$NEWEST_APT" "$NEWEST_MAX_AGE"; then
 		return 0
 	fi
 	msg "apt-get update ($NEWEST_SUITES, private lists in $NEWEST_APT)"
@@ -240,16 +252,7 @@ newest_image_pkgs() {
 
 # newest_download DIR PKG...: as bullseye_download, from NEWEST_SUITES.
 newest_download() {
-	local dir=$1 p need=()
-	shift
-	mkdir -p "$dir" || return 1
-	for p in "$@"; do
-		compgen -G "$dir/${p}_*.deb" >/dev/null || need+=("$p")
-	done
-	[ ${#need[@]} = 0 ] && return 0
-	msg "downloading ${need[*]} ($NEWEST_SUITES)"
-	(cd "$dir" && apt_newest apt-get download -q "${need[@]}" >&2) && return 0
-	newest_update force && (cd "$dir" && apt_newest apt-get download -q "${need[@]}" >&2)
+	private_download apt_newest newest_update "$NEWEST_SUITES" "$@"
 }
 
 # The chroot the newest kernel's modules are built in (see above).
