@@ -45,10 +45,18 @@ static bool erdev_ipv6_private(const struct in6_addr *addr)
 	       type == IPV6_ADDR_ANY;
 }
 
+/* Slot @i of erdev_subnet_kinds[]: ipv4 primary, secondary, ipv6 ... */
+static const struct erdev_subnet *erdev_subnet_at(const struct erdev_peering *p,
+						  unsigned int i)
+{
+	return i < 2 ? &p->ipv4[i] : &p->ipv6[i - 2];
+}
+
+/* The same slot, to be written: only erdev_subnets_parse() does. */
 static struct erdev_subnet *erdev_subnet_slot(struct erdev_peering *p,
 					      unsigned int i)
 {
-	return i < 2 ? &p->ipv4[i] : &p->ipv6[i - 2];
+	return (struct erdev_subnet *)erdev_subnet_at(p, i);
 }
 
 /* "<kind> <subnet> is used by the <type> peering of <circuit>" */
@@ -167,12 +175,6 @@ int erdev_subnets_parse(struct erdev_peering *p, struct nlattr **attrs,
 		}
 	}
 	return 0;
-}
-
-static const struct erdev_subnet *erdev_subnet_at(const struct erdev_peering *p,
-						  unsigned int i)
-{
-	return i < 2 ? &p->ipv4[i] : &p->ipv6[i - 2];
 }
 
 /*

@@ -117,7 +117,6 @@ void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern int parse_word;			/* the argv word of the last error; -1 */
 extern bool parse_no_devices;		/* DEV names unresolved: ifindex 0 */
 int parse_command(int argc, char **argv, struct request *req);
-bool valid_ifname(const char *name);
 bool valid_circuit_name(const char *name);
 const char *shown(const char *word);	/* for a message: escaped, cut */
 int parse_vid(const char *str, uint16_t *vid);

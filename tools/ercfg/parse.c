@@ -508,7 +508,7 @@ static int check_circuit_add(const struct request *req)
 }
 
 /* As the kernel's dev_valid_name(). */
-bool valid_ifname(const char *name)
+static bool valid_ifname(const char *name)
 {
 	size_t len = strlen(name);
 

@@ -289,7 +289,7 @@ static int check_text(const char *buf, size_t len, struct text_pos *pos)
 			continue;
 		}
 		errmsg_line = pos->line;
-		errmsg_col = pos->col < UINT_MAX ? pos->col + 1 : 0;
+		errmsg_col = pos->col + 1;	/* at most CONF_MAX_LINE + 1 */
 		if (!text_byte(c)) {
 			errmsg("not a text file (byte \\x%02x at column %zu)",
 			       c, pos->col + 1);
@@ -531,7 +531,8 @@ static int conf_parse(struct conf *conf)
 			parse_at.line = line;
 			parse_at.argv = w;
 			parse_at.argc = n + 1;
-			errmsg_col_fn = parse_col;
+			if (conf->check)	/* only --check prints columns */
+				errmsg_col_fn = parse_col;
 			ret = parse_line(w, n, &req);
 			errmsg_col_fn = NULL;
 			if (ret) {
@@ -853,20 +854,17 @@ int conf_read(const char *file, struct conf *conf, bool check)
 	parse_no_devices = check;
 	errmsg_compiler = check;
 	conf->file = strcmp(file, "-") ? file : "<stdin>";
-	if (read_all(file, conf->file, &conf->text)) {
-		conf->file = NULL;
-		parse_no_devices = false;
-		errmsg_compiler = false;
-		return -1;
+	ret = read_all(file, conf->file, &conf->text);
+	if (!ret) {
+		errmsg_file = conf->file;
+		if (check)
+			errmsg_sink = hold_msg;
+		ret = conf_parse(conf);
+		if (!ret)
+			ret = conf_check(conf);
+		errmsg_sink = NULL;
+		print_held();
 	}
-	errmsg_file = conf->file;
-	if (check)
-		errmsg_sink = hold_msg;
-	ret = conf_parse(conf);
-	if (!ret)
-		ret = conf_check(conf);
-	errmsg_sink = NULL;
-	print_held();
 	errmsg_file = NULL;
 	errmsg_line = 0;
 	errmsg_col = 0;
