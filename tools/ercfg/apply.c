@@ -489,18 +489,10 @@ bool is_state_command(const char *word)
 	       !strcmp(word, "monitor");
 }
 
-struct apply_args {
-	const char *file;
-	bool dry_run;
-	bool allow_empty;
-	bool check;
-};
-
-static int parse_apply(int argc, char **argv, struct apply_args *a)
+static int parse_apply(int argc, char **argv, struct state_args *a)
 {
 	int i;
 
-	memset(a, 0, sizeof(*a));
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--dry-run") && !a->dry_run) {
 			a->dry_run = true;
@@ -540,40 +532,46 @@ static int print_check(const struct conf *conf)
 	return 0;
 }
 
-int run_state_command(int argc, char **argv, bool json)
+int parse_state_command(int argc, char **argv, bool json,
+			struct state_args *sa)
 {
-	const char *cmd = argv[0], *file = NULL;
-	struct conf conf = { 0 };
-	struct apply_args a = { 0 };
-	struct nl nl;
-	int ret = -1;
-
-	if (!strcmp(cmd, "apply")) {
-		if (parse_apply(argc, argv, &a))
-			return -1;
-		file = a.file;
-	} else if (!strcmp(cmd, "monitor") && argc == 2 &&
-		   !strcmp(argv[1], "-j")) {
-		json = true;
+	memset(sa, 0, sizeof(*sa));
+	sa->cmd = argv[0];
+	sa->json = json;
+	if (!strcmp(sa->cmd, "apply"))
+		return parse_apply(argc, argv, sa);
+	if (!strcmp(sa->cmd, "monitor") && argc == 2 &&
+	    !strcmp(argv[1], "-j")) {
+		sa->json = true;
 	} else if (argc > 1) {
 		errmsg("unknown word \"%s\"", shown(argv[1]));
 		return -1;
 	}
+	return 0;
+}
+
+int run_state_command(const struct state_args *sa)
+{
+	struct conf conf = { 0 };
+	struct nl nl;
+	int ret = -1;
+
 	/* Check the whole file before the module is asked anything. */
-	if (file && conf_read(file, &conf, a.check))
+	if (sa->file && conf_read(sa->file, &conf, sa->check))
 		return -1;
-	if (a.check) {
+	if (sa->check) {
 		ret = print_check(&conf);
 		conf_free(&conf);
 		return ret;
 	}
 	if (!nl_open(&nl)) {
-		if (file)
-			ret = do_apply(&nl, &conf, a.dry_run, a.allow_empty);
-		else if (!strcmp(cmd, "dump"))
+		if (sa->file)
+			ret = do_apply(&nl, &conf, sa->dry_run,
+				       sa->allow_empty);
+		else if (!strcmp(sa->cmd, "dump"))
 			ret = do_dump(&nl);
 		else
-			ret = do_monitor(&nl, json);
+			ret = do_monitor(&nl, sa->json);
 		nl_close(&nl);
 	}
 	conf_free(&conf);

@@ -102,7 +102,7 @@ static inline bool req_has(const struct request *req, enum ercfg_opt opt)
 	return req->have & BIT(opt);
 }
 
-/* ercfg.c */
+/* errmsg.c */
 extern const char *errmsg_file;		/* errmsg() says "FILE:LINE: " */
 extern unsigned int errmsg_line;	/* when both are set */
 extern unsigned int errmsg_col;		/* and errmsg_compiler... */

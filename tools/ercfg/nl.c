@@ -18,9 +18,6 @@
 #include "ercfg.h"
 #include "nl.h"
 
-/* Room for the largest dump batch the kernel builds (32 KiB). */
-#define NL_BUFSIZ	32768
-
 struct nl_ctx {
 	mnl_cb_t cb;
 	void *data;

@@ -6,6 +6,12 @@
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
+/*
+ * The size of nl.buf: one request, or one read of answers; room for the
+ * largest dump batch the kernel builds (32 KiB).
+ */
+#define NL_BUFSIZ	32768
+
 struct nl {
 	struct mnl_socket *sock;
 	unsigned int portid;

@@ -376,6 +376,43 @@ out:
 	return ret;
 }
 
+/*
+ * @len bytes already in memory, taken as read_all() takes FILE @name: the
+ * same checks in the same order, so the same first error.
+ */
+static int take_text(const char *name, const char *buf, size_t len,
+		     char **text)
+{
+	struct text_pos pos = { .line = 1 };
+	size_t seen = len > CONF_MAX_SIZE ? CONF_MAX_SIZE + 1 : len;
+	int ret = -1;
+
+	errmsg_file = name;
+	if (check_text(buf, seen, &pos))
+		goto out;
+	if (len > CONF_MAX_SIZE) {
+		errmsg_line = 0;
+		errmsg_col = 0;
+		errmsg("%s: larger than %s, not applied", name,
+		       CONF_MAX_SIZE_TEXT);
+		goto out;
+	}
+	*text = malloc(len + 1);
+	if (!*text) {
+		errmsg_line = 0;
+		errmsg("out of memory");
+		goto out;
+	}
+	memcpy(*text, buf, len);
+	(*text)[len] = '\0';
+	ret = 0;
+out:
+	errmsg_file = NULL;
+	errmsg_line = 0;
+	errmsg_col = 0;
+	return ret;
+}
+
 /* Split @line in place into words; "#" starts a comment. */
 static int split_words(char *line, char ***words)
 {
@@ -845,19 +882,21 @@ static void print_held(void)
 	held.n = 0;
 }
 
-int conf_read(const char *file, struct conf *conf, bool check)
+static void conf_begin(struct conf *conf, const char *file, bool check)
 {
-	int ret;
-
 	memset(conf, 0, sizeof(*conf));
 	conf->check = check;
 	parse_no_devices = check;
 	errmsg_compiler = check;
 	conf->file = strcmp(file, "-") ? file : "<stdin>";
-	ret = read_all(file, conf->file, &conf->text);
+}
+
+/* After the text is in conf->text (@ret 0): parse and check it. */
+static int conf_end(struct conf *conf, int ret)
+{
 	if (!ret) {
 		errmsg_file = conf->file;
-		if (check)
+		if (conf->check)
 			errmsg_sink = hold_msg;
 		ret = conf_parse(conf);
 		if (!ret)
@@ -873,6 +912,19 @@ int conf_read(const char *file, struct conf *conf, bool check)
 	if (ret)
 		conf_free(conf);
 	return ret;
+}
+
+int conf_read(const char *file, struct conf *conf, bool check)
+{
+	conf_begin(conf, file, check);
+	return conf_end(conf, read_all(file, conf->file, &conf->text));
+}
+
+int conf_read_text(const char *name, const char *buf, size_t len,
+		   struct conf *conf, bool check)
+{
+	conf_begin(conf, name, check);
+	return conf_end(conf, take_text(conf->file, buf, len, &conf->text));
 }
 
 void conf_free(struct conf *conf)

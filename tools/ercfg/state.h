@@ -84,6 +84,12 @@ struct conf {
  * every error is printed, as FILE:LINE:COLUMN: message.
  */
 int conf_read(const char *file, struct conf *conf, bool check);
+/*
+ * The same for FILE's @len bytes at @buf, FILE called @name ("-":
+ * "<stdin>"): what fuzz/fuzz-conf.c feeds. Holds a copy of them.
+ */
+int conf_read_text(const char *name, const char *buf, size_t len,
+		   struct conf *conf, bool check);
 void conf_free(struct conf *conf);
 
 #endif /* _ERCFG_STATE_H */
