@@ -13,7 +13,8 @@
 #   VM_PARALLEL  VMs at a time: 2 (default; the debug kernel in one lane,
 #                the others one after the other in the second) or 1
 #   SKIP_HOST_CHECKS=1  skip checkpatch, UAPI, netlink-gen, W=1, sparse,
-#                dkms and ercfg's host tests
+#                dkms and ercfg's host tests (make check, the fuzzers)
+#   FUZZ_CHECK_TIME  seconds of each ercfg fuzz harness (default 20)
 # and run-vm.sh's VM_* and timeout variables.
 #
 # Host checks (each a test in the "host" suite): VERSION == dkms.conf,
@@ -23,7 +24,8 @@
 # UAPI header and the generated family (erdev/netlink-gen.[ch]) against
 # the netlink spec, W=1 and sparse builds on 6.12 (and
 # on 5.10 when in KERNELS) without warnings, dkms add/build per kernel in a
-# private dkms tree, "make -C tools/ercfg check". The VMs start as soon as
+# private dkms tree, "make -C tools/ercfg check", ercfg's parsers under
+# libFuzzer for FUZZ_CHECK_TIME s each. The VMs start as soon as
 # the modules are built; the slower host checks run meanwhile.
 . "$(dirname "$0")/common.sh"
 . "$(dirname "$0")/ktap.sh"
@@ -453,6 +455,24 @@ else
 	mv "$host/logs/ercfg-check.log" "$host/logs/ercfg-check.diag"
 	suite_result "$host" fail "make -C tools/ercfg check" ercfg-check.diag \
 		"$(grep -c '^not ok' "$host/logs/ercfg-check.diag") failed"
+fi
+# ercfg's parsers (apply's FILE, the command line) under libFuzzer with
+# ASan and UBSan, from seeds made of the tests, briefly: the long runs are
+# "make fuzz". Nice'd, one harness at a time, next to the VMs: under a
+# minute of wall time in all, build included.
+FUZZ_CHECK_TIME=${FUZZ_CHECK_TIME:-20}
+fuzz_desc="ercfg parsers under libFuzzer (ASan, UBSan): $FUZZ_CHECK_TIME s each, no crash, no leak"
+if [ -n "${SKIP_HOST_CHECKS:-}" ]; then
+	:
+elif [ ! -f tools/ercfg/fuzz/run.sh ]; then
+	suite_result "$host" skip "$fuzz_desc" - "no tools/ercfg/fuzz yet"
+elif timeout 300 nice -n 10 make -C tools/ercfg fuzz-run \
+	FUZZ_TIME="$FUZZ_CHECK_TIME" >"$host/logs/ercfg-fuzz.log" 2>&1; then
+	suite_result "$host" pass "$fuzz_desc ($(awk '/ executions in /{ n += $2 } END { print n + 0 }' "$host/logs/ercfg-fuzz.log") executions)"
+else
+	mv "$host/logs/ercfg-fuzz.log" "$host/logs/ercfg-fuzz.diag"
+	suite_result "$host" fail "$fuzz_desc" ercfg-fuzz.diag \
+		"$(grep -c ' FAILED ' "$host/logs/ercfg-fuzz.diag") harness(es) failed"
 fi
 msg "host: checks done at $(elapsed) s"
 

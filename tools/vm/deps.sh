@@ -15,13 +15,16 @@
 # $CACHE/headers/<kver> that builds there.
 . "$(dirname "$0")/common.sh"
 
-# Build, test and lab tools. Keep this list sorted.
+# Build, test and lab tools. Keep this list sorted. clang with
+# libclang-rt-14-dev (libFuzzer's and the sanitizers' runtimes) and llvm
+# (llvm-symbolizer, for readable reports) build and run ercfg's fuzzers.
 PACKAGES=(
 	bc
 	bird2
 	bison
 	build-essential
 	busybox-static
+	clang
 	cpio
 	dkms
 	ethtool
@@ -32,9 +35,11 @@ PACKAGES=(
 	jq
 	kmod
 	libcap2-bin
+	libclang-rt-14-dev
 	libelf-dev
 	libmnl-dev
 	linux-source-6.12
+	llvm
 	perl
 	pkg-config
 	procps
