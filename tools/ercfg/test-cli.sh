@@ -528,9 +528,35 @@ if [ -r /dev/zero ] && [ -r /dev/urandom ]; then
 	bounded_case "apply - </dev/urandom: not a text file, at once" \
 		/dev/urandom \
 		"ercfg: <stdin>:[0-9]+: $RANDOM_ERE" apply -
+	# --dry-run and --check read FILE the same way; --check says
+	# FILE:LINE:COLUMN:, without "ercfg: ".
+	bounded_case "apply --dry-run /dev/zero: not a text file, at once" \
+		/dev/null \
+		"$(ere 'ercfg: /dev/zero:1: not a text file (byte \x00 at column 1)')" \
+		apply --dry-run /dev/zero
+	bounded_case "apply --dry-run /dev/urandom: not a text file, at once" \
+		/dev/null "ercfg: /dev/urandom:[0-9]+: $RANDOM_ERE" \
+		apply --dry-run /dev/urandom
+	bounded_case "apply --check /dev/zero: not a text file, at once" \
+		/dev/null \
+		"$(ere '/dev/zero:1:1: not a text file (byte \x00 at column 1)')" \
+		apply --check /dev/zero
+	bounded_case "apply --check - </dev/zero: not a text file, at once" \
+		/dev/zero \
+		"$(ere '<stdin>:1:1: not a text file (byte \x00 at column 1)')" \
+		apply --check -
+	bounded_case "apply --check /dev/urandom: not a text file, at once" \
+		/dev/null "/dev/urandom:[0-9]+:[0-9]+: $RANDOM_ERE" \
+		apply --check /dev/urandom
+	bounded_case "apply --check - </dev/urandom: not a text file, at once" \
+		/dev/urandom "<stdin>:[0-9]+:[0-9]+: $RANDOM_ERE" \
+		apply --check -
 else
-	for what in /dev/zero "- </dev/zero" /dev/urandom "- </dev/urandom"; do
-		skip "apply $what: not a text file, at once" "no ${what#- <}"
+	for what in /dev/zero "- </dev/zero" /dev/urandom "- </dev/urandom" \
+		"--dry-run /dev/zero" "--dry-run /dev/urandom" \
+		"--check /dev/zero" "--check - </dev/zero" \
+		"--check /dev/urandom" "--check - </dev/urandom"; do
+		skip "apply $what: not a text file, at once" "no /dev/zero or /dev/urandom"
 	done
 fi
 
