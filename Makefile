@@ -9,6 +9,10 @@
 #                         (KERNELS=host: on this kernel; Documentation/performance.rst)
 #   make lab              a circuit, BGP, BFD and a failover in a 6.12 VM
 #                         (tools/lab/README.md; LAB_BREAK=ctag|bfd breaks it)
+#   make fuzz             the fuzzing campaign, FUZZ_TIME seconds (default
+#                         1800) per harness: ercfg's parsers under libFuzzer
+#                         (make -C tools/ercfg fuzz-run; Documentation/
+#                         testing.rst); make check runs them briefly
 #   make modules_install  install erdev.ko into /lib/modules/<kver>/extra
 #   make install          ercfg and its man page, erdev.service, an example
 #                         erdev.conf, and erdev registered, built and
@@ -67,7 +71,7 @@ DKMS_SRC := /usr/src/erdev-$(VERSION)
 # build products.
 MODULE_SOURCES = Kbuild VERSION $(sort $(shell find erdev include -name '*.[ch]'))
 
-.PHONY: all module ercfg iproute2 deps check bench lab modules_install install \
+.PHONY: all module ercfg iproute2 deps check bench lab fuzz modules_install install \
 	uninstall install_kdir_check kernel_check dkms_tree dkms_install dkms_remove clean \
 	distclean help
 
@@ -107,6 +111,12 @@ bench: deps
 
 lab: deps
 	@tools/lab/run.sh
+
+# The fuzzing campaign: each part runs its harnesses FUZZ_TIME s each and
+# fails on the first crash, leak, timeout or OOM.
+FUZZ_TIME ?= 1800
+fuzz: deps
+	$(MAKE) -C tools/ercfg fuzz-run FUZZ_TIME=$(FUZZ_TIME)
 
 # The kernels erdev supports: dkms.conf's BUILD_EXCLUSIVE_KERNEL, the one
 # place that says so. $(call kernel_supported,RELEASE) in a recipe.
