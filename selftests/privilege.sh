@@ -104,8 +104,10 @@ check_fail "nobody: sysfs refuses the service key" \
 	as nobody cat /sys/class/net/k1.p0/erdev/service_key
 
 # Container root: CAP_NET_ADMIN over its own network namespace only.
+state=$(erdev_state "$EDGE")
 if ! setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Urn true 2>/dev/null; then
-	# unshare(CLONE_NEWUSER) fails in a chroot, as in the test VM.
+	# unshare(CLONE_NEWUSER) fails in a chroot (the test VM enters the
+	# host root as switch_root does, not with chroot alone).
 	ktap_test_skip "user nobody manages circuits in its own user and network namespace" \
 		"cannot create a user namespace here"
 	ktap_test_skip "circuits outside are unchanged" \
