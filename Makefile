@@ -9,10 +9,14 @@
 #                         (KERNELS=host: on this kernel; Documentation/performance.rst)
 #   make lab              a circuit, BGP, BFD and a failover in a 6.12 VM
 #                         (tools/lab/README.md; LAB_BREAK=ctag|bfd breaks it)
-#   make fuzz             the fuzzing campaign, FUZZ_TIME seconds (default
-#                         1800) per harness: ercfg's parsers under libFuzzer
-#                         (make -C tools/ercfg fuzz-run; Documentation/
-#                         testing.rst); make check runs them briefly
+#   make fuzz             the fuzzing campaign: ercfg's parsers under
+#                         libFuzzer, FUZZ_TIME seconds (default 1800) per
+#                         harness (make -C tools/ercfg fuzz-run), then the
+#                         netlink family under tools/fuzz/nlfuzz.py in the
+#                         debug-kernel VM, NFUZZ_REQUESTS requests (default
+#                         1000000) and every fault point of every mutating
+#                         request (Documentation/testing.rst); make check
+#                         runs each briefly
 #   make modules_install  install erdev.ko into /lib/modules/<kver>/extra
 #   make install          ercfg and its man page, erdev.service, an example
 #                         erdev.conf, and erdev registered, built and
@@ -115,8 +119,16 @@ lab: deps
 # The fuzzing campaign: each part runs its harnesses FUZZ_TIME s each and
 # fails on the first crash, leak, timeout or OOM.
 FUZZ_TIME ?= 1800
+NFUZZ_REQUESTS ?= 1000000
 fuzz: deps
 	$(MAKE) -C tools/ercfg fuzz-run FUZZ_TIME=$(FUZZ_TIME)
+	@KERNELS=debug TESTS=nlfuzz SKIP_HOST_CHECKS=1 \
+		GUEST_ENV="NFUZZ_REQUESTS NFUZZ_STRIDE" \
+		NFUZZ_REQUESTS=$(NFUZZ_REQUESTS) NFUZZ_STRIDE=1 \
+		TIMEOUT_SCALE=$$(( $(NFUZZ_REQUESTS) / 10000 + 8 )) \
+		VM_TIMEOUT=$$(( $(NFUZZ_REQUESTS) / 20 + 7200 )) \
+		VM_STALL=$$(( $(NFUZZ_REQUESTS) / 20 + 7200 )) \
+		tools/vm/check.sh
 
 # The kernels erdev supports: dkms.conf's BUILD_EXCLUSIVE_KERNEL, the one
 # place that says so. $(call kernel_supported,RELEASE) in a recipe.
