@@ -16,7 +16,7 @@
 #                  (e.g. "QUICK RUNS", or "ERDEV_TRACE" with ERDEV_TRACE=1: each
 #                  test under bash -x, every command timed, in its log;
 #                  unset ones are left out)
-#   VM_TIMEOUT     hard limit for the whole VM, seconds (default 2700, 4500
+#   VM_TIMEOUT     hard limit for the whole VM, seconds (default 2700, 5100
 #                  on the debug kernel)
 #   VM_STALL       kill the VM after this long without a finished test
 #                  (default: the largest test timeout + 300 s)
@@ -64,7 +64,7 @@ for t in "$ERDEV_ROOT/$tests_dir"/*.sh; do
 	[ -n "$v" ] && [ "$v" -gt "$maxt" ] && maxt=$v
 done
 stall=${VM_STALL:-$((maxt * scale + 300))}
-vm_timeout=${VM_TIMEOUT:-$([ $debug = 1 ] && echo 4500 || echo 2700)}
+vm_timeout=${VM_TIMEOUT:-$([ $debug = 1 ] && echo 5100 || echo 2700)}
 
 # Host paths the guest needs, outermost first (see tools/vm/init).
 keep=$(printf '%s\n' "$ERDEV_ROOT" "$CACHE" "$kdir" "$(dirname "$erdev_ko")" "$(dirname "$ercfg")" |
