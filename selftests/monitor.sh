@@ -20,18 +20,22 @@ ktap_set_plan 17
 
 KEY=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0
 
-erdev_topo || ktap_exit_fail_msg "topology"
-setup_ns OTHER || ktap_exit_fail_msg "namespace"
-ip -n "$OTHER" link add eth0 type dummy || ktap_exit_fail_msg "dummy"
-
-check_ok "text monitor listening" monitor_start "$EDGE" t
-check_ok "JSON monitor listening" monitor_start "$EDGE" j -j
-
 # is_operstate IF STATE: the kernel has IF in STATE now.
 is_operstate()
 {
 	[ "$(ip -n "$EDGE" -j link show dev "$1" | jq -r '.[0].operstate')" = "$2" ]
 }
+
+erdev_topo || ktap_exit_fail_msg "topology"
+setup_ns OTHER || ktap_exit_fail_msg "namespace"
+ip -n "$OTHER" link add eth0 type dummy || ktap_exit_fail_msg "dummy"
+# A veth's carrier, and so its operstate, comes up through linkwatch, a
+# moment after "ip link set up": c1.p0 set up before that goes to
+# lowerlayerdown first, and then up, two events where the test expects one.
+slowwait 10 is_operstate eth0 UP || ktap_exit_fail_msg "eth0 is not up"
+
+check_ok "text monitor listening" monitor_start "$EDGE" t
+check_ok "JSON monitor listening" monitor_start "$EDGE" j -j
 
 er circuit add c1 stag 100 primary eth0 secondary eth1 bandwidth 1gbit \
 	service-key $KEY
