@@ -303,6 +303,22 @@ static int check_text(const char *buf, size_t len, struct text_pos *pos)
 	return 0;
 }
 
+/* The next message is about no file, line or column. */
+static void errmsg_forget(void)
+{
+	errmsg_file = NULL;
+	errmsg_line = 0;
+	errmsg_col = 0;
+}
+
+/* FILE @name is over CONF_MAX_SIZE: a message about all of it. */
+static void errmsg_too_large(const char *name)
+{
+	errmsg_line = 0;
+	errmsg_col = 0;
+	errmsg("%s: larger than %s, not applied", name, CONF_MAX_SIZE_TEXT);
+}
+
 /*
  * All of FILE ("-": standard input, called @name in messages), checked by
  * check_text() as it comes, into *@text with a NUL after it.
@@ -355,10 +371,7 @@ static int read_all(const char *file, const char *name, char **text)
 			goto out;
 		len += got;
 		if (len > CONF_MAX_SIZE) {
-			errmsg_line = 0;
-			errmsg_col = 0;
-			errmsg("%s: larger than %s, not applied", name,
-			       CONF_MAX_SIZE_TEXT);
+			errmsg_too_large(name);
 			goto out;
 		}
 	}
@@ -367,9 +380,7 @@ static int read_all(const char *file, const char *name, char **text)
 	buf = NULL;
 	ret = 0;
 out:
-	errmsg_file = NULL;
-	errmsg_line = 0;
-	errmsg_col = 0;
+	errmsg_forget();
 	if (fd != STDIN_FILENO)
 		close(fd);
 	free(buf);
@@ -391,10 +402,7 @@ static int take_text(const char *name, const char *buf, size_t len,
 	if (check_text(buf, seen, &pos))
 		goto out;
 	if (len > CONF_MAX_SIZE) {
-		errmsg_line = 0;
-		errmsg_col = 0;
-		errmsg("%s: larger than %s, not applied", name,
-		       CONF_MAX_SIZE_TEXT);
+		errmsg_too_large(name);
 		goto out;
 	}
 	*text = malloc(len + 1);
@@ -407,9 +415,7 @@ static int take_text(const char *name, const char *buf, size_t len,
 	(*text)[len] = '\0';
 	ret = 0;
 out:
-	errmsg_file = NULL;
-	errmsg_line = 0;
-	errmsg_col = 0;
+	errmsg_forget();
 	return ret;
 }
 
@@ -904,9 +910,7 @@ static int conf_end(struct conf *conf, int ret)
 		errmsg_sink = NULL;
 		print_held();
 	}
-	errmsg_file = NULL;
-	errmsg_line = 0;
-	errmsg_col = 0;
+	errmsg_forget();
 	parse_no_devices = false;
 	errmsg_compiler = false;
 	if (ret)
