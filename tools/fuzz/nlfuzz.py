@@ -53,7 +53,6 @@ NETLINK_ROUTE = 0
 NETLINK_GENERIC = 16
 SOL_NETLINK = 270
 NETLINK_EXT_ACK = 11
-NETLINK_GET_STRICT_CHK = 12
 NLM_F_REQUEST = 0x1
 NLM_F_ACK = 0x4
 NLM_F_DUMP = 0x300
@@ -65,7 +64,6 @@ NLMSGERR_ATTR_MSG = 1
 NLMSGERR_ATTR_OFFS = 2
 NLMSGERR_ATTR_MISS_TYPE = 5
 NLA_F_NESTED = 0x8000
-NLA_F_NET_BYTEORDER = 0x4000
 NLA_TYPE_MASK = 0x3fff
 GENL_ID_CTRL = 0x10
 CTRL_CMD_GETFAMILY = 3
@@ -549,12 +547,13 @@ class Gen:
 
     # mutations, on the tree of attribute nodes
 
-    def nodes(self, tree, out=None, depth=0):
+    def nodes(self, tree, out=None):
+        """(parent, node) of every node of @tree."""
         out = [] if out is None else out
         for node in tree:
-            out.append((tree, node, depth))
+            out.append((tree, node))
             if isinstance(node[1], list):
-                self.nodes(node[1], out, depth + 1)
+                self.nodes(node[1], out)
         return out
 
     def boundary(self, attr):
@@ -578,13 +577,13 @@ class Gen:
         if not nodes or kind == 0:
             # an unknown attribute, at the top or inside a nest
             target = tree if not nodes or r.random() < 0.5 else \
-                r.choice([n[1] for _, n, _ in nodes
+                r.choice([n[1] for _, n in nodes
                           if isinstance(n[1], list)] or [tree])
             target.append([r.choice([0, 12, 13, 31, 0x3fff]),
                            bytes(r.getrandbits(8)
                                  for _ in range(r.choice([0, 1, 4, 8])))])
             return "unknown attribute"
-        parent, node, _ = r.choice(nodes)
+        parent, node = r.choice(nodes)
         attr = self.attr_of(tree, node, aset)
         if kind == 1:
             parent.remove(node)
@@ -615,7 +614,7 @@ class Gen:
             return "%s of %d bytes" % (attr.name, n)
         if kind == 8:
             # wrong nesting: move the node into another nest or a level up
-            nests = [n for _, n, _ in nodes
+            nests = [n for _, n in nodes
                      if isinstance(n[1], list) and n is not node and
                      not (isinstance(node[1], list) and
                           contains(node[1], n))]
@@ -669,17 +668,28 @@ def json_copy(node):
 
 
 def erdev_ifindexes():
-    out = []
-    for n in os.listdir("/sys/class/net"):
-        if os.path.isdir("/sys/class/net/%s/erdev" % n):
-            with open("/sys/class/net/%s/ifindex" % n) as f:
-                out.append(int(f.read()))
-    return out
+    return [ifindex_of(n) for n in erdev_ifnames()]
 
 
 def ifindex_of(name):
     with open("/sys/class/net/%s/ifindex" % name) as f:
         return int(f.read())
+
+
+def rtnl_link_msg(index, what, value=None):
+    """(type, payload) of an rtnetlink request on interface @index: up,
+    down, mtu @value, mac @value (bytes) or del."""
+    attrs, change, flags, mtype = b"", 0, 0, RTM_NEWLINK
+    if what in ("up", "down"):
+        change, flags = IFF_UP, IFF_UP if what == "up" else 0
+    elif what == "mtu":
+        attrs = nla(IFLA_MTU, struct.pack("=I", value))
+    elif what == "mac":
+        attrs = nla(IFLA_ADDRESS, value)
+    else:
+        mtype = RTM_DELLINK
+    return mtype, struct.pack("=BxHiII", socket.AF_UNSPEC, 0, index, flags,
+                              change) + attrs
 
 
 # --- the fuzzer -------------------------------------------------------------
@@ -826,23 +836,15 @@ class Fuzzer:
         except OSError:
             raise Failure("interface %s of the model is missing" % ifname)
         what = r.choice(["up", "down", "mtu", "mac", "del"])
-        attrs = b""
-        change = flags = 0
-        mtype = RTM_NEWLINK
-        if what in ("up", "down"):
-            change, flags = IFF_UP, IFF_UP if what == "up" else 0
-        elif what == "mtu":
-            attrs = nla(IFLA_MTU, struct.pack("=I", r.choice(
-                [0, 67, 68, 1499, 1500, 1501, 9000, 65535, 0xffffffff])))
+        value = None
+        if what == "mtu":
+            value = r.choice([0, 67, 68, 1499, 1500, 1501, 9000, 65535,
+                              0xffffffff])
         elif what == "mac":
-            attrs = nla(IFLA_ADDRESS, bytes([r.choice([0, 1, 2])] +
-                                            [r.getrandbits(8)
-                                             for _ in range(5)]))
-        else:
-            mtype = RTM_DELLINK
-        ifi = struct.pack("=BxHiII", socket.AF_UNSPEC, 0, index, flags,
-                          change)
-        err, ext, _ = self.rtnl.request(mtype, 0, ifi + attrs)
+            value = bytes([r.choice([0, 1, 2])] +
+                          [r.getrandbits(8) for _ in range(5)])
+        mtype, payload = rtnl_link_msg(index, what, value)
+        err, ext, _ = self.rtnl.request(mtype, 0, payload)
         self.count("rtnl-" + what, "refused" if err else "accepted")
         if not err and what == "del":
             self.model.gone.add(ifname)
@@ -994,27 +996,24 @@ class Fuzzer:
                     raise Failure("cannot delete circuit %s" % name)
                 acc()
 
-        def rtnl_req(ifname, what):
+        def rtnl_req(ifname, what, value=None):
+            msg = {}
+
             def run():
-                index = ifindex_of(ifname)
-                attrs, change, flags, mtype = b"", 0, 0, RTM_NEWLINK
-                if what in ("up", "down"):
-                    change, flags = IFF_UP, IFF_UP if what == "up" else 0
-                elif what == "mtu":
-                    attrs = nla(IFLA_MTU, struct.pack("=I", 1400))
-                elif what == "mac":
-                    attrs = nla(IFLA_ADDRESS, b"\x02\x00\x00\x00\x00\x42")
-                else:
-                    mtype = RTM_DELLINK
-                ifi = struct.pack("=BxHiII", socket.AF_UNSPEC, 0, index,
-                                  flags, change)
-                err, ext, _ = self.rtnl.request(mtype, 0, ifi + attrs)
+                err, ext, _ = self.rtnl.request(msg["mtype"], 0,
+                                                msg["payload"])
                 return err, ext
+
+            def built():
+                # after prepare() made the interface, before the fault is
+                # armed: reading its ifindex opens a file, which allocates
+                msg["mtype"], msg["payload"] = rtnl_link_msg(
+                    ifindex_of(ifname), what, value)
 
             def acc():
                 if what == "del":
                     self.model.gone.add(ifname)
-            return run, acc
+            return (run, acc), built
 
         both = {"name": "f1", "stag": 100, "primary-ifindex": nics[0],
                 "bandwidth": 1000, "service-key": bytes(range(16))}
@@ -1044,9 +1043,14 @@ class Fuzzer:
                 "peering-del", {"peering": {"circuit": "f1", "type": 0}}),
              clear),
         ]
-        for what in ("up", "down", "mtu", "mac", "del"):
-            plans.append(("rtnl %s f1.p0" % what, ensure(with_peering),
-                          rtnl_req("f1.p0", what), clear))
+        for what, value in (("up", None), ("down", None), ("mtu", 1400),
+                            ("mac", b"\x02\x00\x00\x00\x00\x42"),
+                            ("del", None)):
+            request, built = rtnl_req("f1.p0", what, value)
+            prepare = ensure(with_peering)
+            plans.append(("rtnl %s f1.p0" % what,
+                          lambda p=prepare, b=built: (p(), b()),
+                          request, clear))
         return plans
 
 
