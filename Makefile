@@ -17,6 +17,12 @@
 #                         1000000) and every fault point of every mutating
 #                         request (Documentation/testing.rst); make check
 #                         runs each briefly
+#   make stress           concurrency and teardown under load: writers,
+#                         readers, NIC events and traffic at once, then
+#                         STRESS_ROUNDS (default 100) rounds each of NIC
+#                         removal, namespace deletion and rmmod under it,
+#                         in the debug-kernel VM (selftests/stress.sh;
+#                         make check runs a short one)
 #   make modules_install  install erdev.ko into /lib/modules/<kver>/extra
 #   make install          ercfg and its man page, erdev.service, an example
 #                         erdev.conf, and erdev registered, built and
@@ -75,7 +81,7 @@ DKMS_SRC := /usr/src/erdev-$(VERSION)
 # build products.
 MODULE_SOURCES = Kbuild VERSION $(sort $(shell find erdev include -name '*.[ch]'))
 
-.PHONY: all module ercfg iproute2 deps check bench lab fuzz modules_install install \
+.PHONY: all module ercfg iproute2 deps check bench lab fuzz stress modules_install install \
 	uninstall install_kdir_check kernel_check dkms_tree dkms_install dkms_remove clean \
 	distclean help
 
@@ -129,6 +135,26 @@ fuzz: deps
 		VM_TIMEOUT=$$(( $(NFUZZ_REQUESTS) / 20 + 7200 )) \
 		VM_STALL=$$(( $(NFUZZ_REQUESTS) / 20 + 7200 )) \
 		tools/vm/check.sh
+
+# The teardown campaign: selftests/stress.sh in the debug-kernel VM (or
+# STRESS_KERNELS=...), STRESS_TIME s of load, then STRESS_ROUNDS rounds
+# each of NIC removal, namespace deletion and rmmod under it; the figures
+# at the end. A round of each takes about 400 s on the debug kernel.
+STRESS_KERNELS ?= debug
+STRESS_ROUNDS ?= 100
+STRESS_TIME ?= 300
+stress: deps
+	@mkdir -p .cache && touch .cache/stress.start; \
+	KERNELS="$(STRESS_KERNELS)" TESTS=stress SKIP_HOST_CHECKS=1 \
+		GUEST_ENV="STRESS_ROUNDS STRESS_TIME STRESS_BOUND STRESS_PAUSE" \
+		STRESS_ROUNDS=$(STRESS_ROUNDS) STRESS_TIME=$(STRESS_TIME) \
+		TIMEOUT_SCALE=$$(( $(STRESS_ROUNDS) + 4 )) \
+		VM_TIMEOUT=$$(( $(STRESS_ROUNDS) * 600 + $(STRESS_TIME) + 3600 )) \
+		VM_STALL=$$(( $(STRESS_ROUNDS) * 600 + $(STRESS_TIME) + 3600 )) \
+		tools/vm/check.sh; rc=$$?; \
+	find .cache/run -name '*-stress.log' -newer .cache/stress.start \
+		-exec grep -H '^# stress:' {} +; \
+	exit $$rc
 
 # The kernels erdev supports: dkms.conf's BUILD_EXCLUSIVE_KERNEL, the one
 # place that says so. $(call kernel_supported,RELEASE) in a recipe.
