@@ -131,7 +131,7 @@ cp "$F" "$ERDEV_TMP/broken.conf"
 sed -i '6s/.*/peering c2 private ctag 4095/' "$ERDEV_TMP/broken.conf"
 sed -i 's/bandwidth 2gbit/bandwidth 5gbit/' "$ERDEV_TMP/broken.conf"
 state=$(config)
-check_eq "broken line: error with its line number" "status 1
+check_eq "broken line: error with its line number, status 2" "status 2
 ercfg: $ERDEV_TMP/broken.conf:6: invalid C-tag \"4095\" (1..4094)" \
 	"$(apply_out "$ERDEV_TMP/broken.conf")"
 check_eq "broken line: nothing changed" "$state" "$(config)"
@@ -183,10 +183,10 @@ check_eq "its interfaces are gone" "c1.m0 c1.m1 c1.p0 c1.p1" "$(erdev_ifaces "$E
 printf '# truncated\n\n' >"$ERDEV_TMP/empty.conf"
 monitor_take m >/dev/null
 state=$(config)
-check_eq "no circuits in the file: refused" "status 1
+check_eq "no circuits in the file: refused, status 2" "status 2
 ercfg: $ERDEV_TMP/empty.conf has no circuits: applying it would delete 1 circuit; --allow-empty to do that" \
 	"$(apply_out "$ERDEV_TMP/empty.conf")"
-check_eq "no circuits in the file, dry run: refused too" "status 1
+check_eq "no circuits in the file, dry run: refused too" "status 2
 ercfg: $ERDEV_TMP/empty.conf has no circuits: applying it would delete 1 circuit; --allow-empty to do that" \
 	"$(apply_out --dry-run "$ERDEV_TMP/empty.conf")"
 check_eq "no circuits in the file: nothing changed, no event" "$state" \

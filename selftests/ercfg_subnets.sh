@@ -66,13 +66,16 @@ check_eq "show: Microsoft's address is the second one" "192.168.100.134" \
 check_eq "show: no neighbour entry yet is none" "none" "$(link_addr c1.p0 ipv4 neighbor)"
 
 # ercfg refuses before the kernel is asked; the state stays as it was
-# (before any neighbour entry exists, so that show does not change).
+# (before any neighbour entry exists, so that show does not change), with
+# status 2 (ercfg(8)).
+REFUSED_RC=2
 check_refused "ercfg refuses private space on microsoft peering" \
 	'ercfg: IPv4 prefix "10.0.0.0/29" is private space (microsoft peering needs public)' \
 	er peering add c1 microsoft ctag 300 ipv4 10.0.0.0/29
 check_refused "ercfg refuses a /30 alone" \
 	'ercfg: IPv6 prefix "2001:db8::/126" has the wrong length (PREFIX/125 or PRIMARY/126,SECONDARY/126)' \
 	er peering add c1 microsoft ctag 300 ipv6 2001:db8::/126
+REFUSED_RC=
 
 # The MSEE answers on the primary link of private peering, not elsewhere.
 msee_qinq "$MSEE0" 0x8100 100 200 192.168.100.130 &&

@@ -200,7 +200,8 @@ REFUSED_RC=2 check_refused "ip link add type erdev" \
 	'Error: erdev: erdev interfaces are created with "ercfg peering add".' \
 	ip -n "$EDGE" link add foo link eth6 type erdev
 
-# ercfg's own checks: the kernel is never asked.
+# ercfg's own checks: the kernel is never asked (status 2, ercfg(8)).
+REFUSED_RC=2
 check_refused "missing primary NIC" 'ercfg: cannot find device "nosuch"' \
 	er circuit add c2 stag 5 primary nosuch
 check_refused "missing secondary NIC" 'ercfg: cannot find device "nosuch"' \
@@ -225,6 +226,7 @@ check_refused "a name with a dot" 'ercfg: invalid circuit name "c.1"' \
 	er circuit add c.1 stag 5 primary eth6
 check_refused "TPID 0x9100" 'ercfg: invalid TPID "0x9100" (0x8100|0x88a8)' \
 	er circuit add c2 tpid 0x9100 stag 5 primary eth6
+REFUSED_RC=
 check_ok "S-tag and C-tag 1 and 4094, 12-character name: accepted" boundaries
 state_forget
 

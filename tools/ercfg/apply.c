@@ -461,10 +461,13 @@ int do_apply(struct nl *nl, const struct conf *conf, bool dry_run,
 	if (!conf->n && ks.n && !allow_empty) {
 		errmsg("%s has no circuits: applying it would delete %u circuit%s; --allow-empty to do that",
 		       conf->file, ks.n, ks.n == 1 ? "" : "s");
+		errmsg_status = ERCFG_USAGE;
 		goto out;
 	}
-	if (make_plan(conf, &ks, &plan))
+	if (make_plan(conf, &ks, &plan)) {
+		errmsg_status = ERCFG_USAGE;
 		goto out;
+	}
 	if (!plan.n) {
 		puts("nothing to change");
 		ret = 0;
@@ -557,10 +560,14 @@ int run_state_command(const struct state_args *sa)
 	int ret = -1;
 
 	/* Check the whole file before the module is asked anything. */
-	if (sa->file && conf_read(sa->file, &conf, sa->check))
+	if (sa->file && conf_read(sa->file, &conf, sa->check)) {
+		errmsg_status = ERCFG_USAGE;
 		return -1;
+	}
 	if (sa->check) {
 		ret = print_check(&conf);
+		if (ret)
+			errmsg_status = ERCFG_USAGE;
 		conf_free(&conf);
 		return ret;
 	}

@@ -101,14 +101,19 @@ static int enter_netns(const char *name)
 	char path[PATH_MAX];
 	int fd;
 
+	/* A name that is not one, or of no namespace, is the caller's. */
+	errmsg_status = ERCFG_USAGE;
 	if (netns_path(name, path))
 		return -1;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
+		if (errno != ENOENT)
+			errmsg_status = ERCFG_FAILED;
 		errmsg("cannot open network namespace \"%s\": %s", shown(name),
 		       strerror(errno));
 		return -1;
 	}
+	errmsg_status = ERCFG_FAILED;
 	if (setns(fd, CLONE_NEWNET)) {
 		errmsg("cannot enter network namespace \"%s\": %s", shown(name),
 		       strerror(errno));
@@ -126,23 +131,23 @@ int main(int argc, char **argv)
 	switch (parse_global(argc, argv, &cl)) {
 	case CL_HELP:
 		fputs(usage_text, stdout);
-		return flush_stdout() ? 1 : 0;
+		return flush_stdout() ? ERCFG_FAILED : ERCFG_OK;
 	case CL_VERSION:
 		printf("ercfg %s\n", ERCFG_VERSION);
-		return flush_stdout() ? 1 : 0;
+		return flush_stdout() ? ERCFG_FAILED : ERCFG_OK;
 	case CL_USAGE:
 		fputs(usage_text, stderr);
-		return 1;
+		return ERCFG_USAGE;
 	case CL_COMMAND:
 		break;
 	default:
-		return 1;
+		return ERCFG_USAGE;
 	}
 	if (cl.netns && enter_netns(cl.netns))
-		return 1;
+		return errmsg_status;
 	if (parse_cmdline_command(&cl))
-		return 1;
+		return ERCFG_USAGE;
 	if (cl.state ? run_state_command(&cl.sa) : run(&cl.req))
-		return 1;
-	return flush_stdout() ? 1 : 0;
+		return errmsg_status;
+	return flush_stdout() ? ERCFG_FAILED : ERCFG_OK;
 }

@@ -113,6 +113,18 @@ extern void (*errmsg_sink)(unsigned int line, unsigned int col,
 			   const char *text);
 void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * The exit statuses (ercfg(8), EXIT STATUS), so that a script can tell a
+ * mistake of its own from a refusal and from a router without the module.
+ */
+enum ercfg_status {
+	ERCFG_OK = 0,
+	ERCFG_FAILED = 1,	/* the kernel refused; a netlink or system error */
+	ERCFG_USAGE = 2,	/* bad command line or FILE: nothing was asked */
+	ERCFG_NO_MODULE = 3,	/* no "erdev" generic netlink family */
+};
+extern enum ercfg_status errmsg_status;	/* a failure's exit status */
+
 /* parse.c */
 extern int parse_word;			/* the argv word of the last error; -1 */
 extern bool parse_no_devices;		/* DEV names unresolved: ifindex 0 */

@@ -12,6 +12,7 @@
 #include "ercfg.h"
 
 /* Where the message is about (apply's FILE:LINE), if anywhere. */
+enum ercfg_status errmsg_status = ERCFG_FAILED;
 const char *errmsg_file;
 unsigned int errmsg_line;
 unsigned int errmsg_col;

@@ -273,6 +273,7 @@ static int resolve_family(struct nl *nl, const char *name)
 	if (ret == -ENOENT && ctx.error) {
 		errmsg("%s module not loaded (no generic netlink family \"%s\")",
 		       name, name);
+		errmsg_status = ERCFG_NO_MODULE;
 		return -1;
 	}
 	if (ret) {

@@ -4,7 +4,7 @@
 # Host-side tests of ercfg's command line, KTAP output. Needs no erdev
 # module, and never loads one:
 #
-#  - every command line error gives its exact one-line message, status 1,
+#  - every command line error gives its exact one-line message, status 2,
 #    nothing on stdout, and no netlink socket (strace);
 #  - words in messages are escaped and cut;
 #  - apply refuses a FILE beyond its bounds (4 MiB, lines of 4096 bytes,
@@ -150,14 +150,14 @@ valgrind_report() {
 	done <"$VG_QUEUE"
 }
 
-# expect_error "ARGS => MESSAGE": exact message, status 1, no stdout, and
+# expect_error "ARGS => MESSAGE": exact message, status 2, no stdout, and
 # no netlink socket.
 expect_error() {
 	local args=${1%% => *} want=${1#* => } fail=0 why=""
 
 	# shellcheck disable=SC2086
 	run $args
-	if [ "$RC" != 1 ]; then
+	if [ "$RC" != 2 ]; then
 		fail=1; why="status $RC"
 	elif [ "$(cat "$TMP/stderr")" != "ercfg: $want" ] ||
 	     [ "$(wc -l <"$TMP/stderr")" != 1 ]; then
@@ -304,12 +304,12 @@ done <<<"$ERRORS"
 # Words of the command line are quoted escaped and cut, as those of FILE.
 long=$(printf 'y%.0s' {1..100})
 run circuit add $'c\e[2J\\' stag 1 primary lo
-[ $RC = 1 ] &&
+[ $RC = 2 ] &&
 	[ "$(cat "$TMP/stderr")" = 'ercfg: invalid circuit name "c\x1b[2J\\"' ]
 ok $? "circuit add with ESC and \\ in the name: escaped in the message"
 diag <"$TMP/stderr"
 run show c1 "$long"
-[ $RC = 1 ] &&
+[ $RC = 2 ] &&
 	[ "$(cat "$TMP/stderr")" = "ercfg: unknown word \"${long:0:64}...\"" ]
 ok $? "show c1 with a word of 100 bytes: cut to 64 in the message"
 diag <"$TMP/stderr"
@@ -374,10 +374,10 @@ while IFS= read -r line; do
 			run_stdin "$f" apply -
 			w=${want//F/<stdin>}
 		fi
-		[ $RC = 1 ] && [ "$(cat "$TMP/stderr")" = "ercfg: $w" ] &&
+		[ $RC = 2 ] && [ "$(cat "$TMP/stderr")" = "ercfg: $w" ] &&
 			[ ! -s "$TMP/stdout" ] && ! netlink_opened
 		ok $? "apply ($how): ${line%% => *} => $want"
-		[ $RC = 1 ] || echo "status $RC" | diag
+		[ $RC = 2 ] || echo "status $RC" | diag
 		diag <"$TMP/stderr"
 	done
 	valgrind_clean "ercfg apply ($want)" apply "$f"
@@ -415,7 +415,7 @@ run_bounded() {
 	MS=$(((t1 - t0) / 1000))
 }
 
-# bounded_case DESC IN WANT ARGS...: status 1 (not killed by the 10 s
+# bounded_case DESC IN WANT ARGS...: status 2 (not killed by the 10 s
 # timeout, nor by the memory bound), stderr one line matching the extended
 # regular expression WANT, nothing on stdout, no netlink socket. DESC says
 # what is expected. The time it took is a diagnostic, not a check: speed
@@ -429,7 +429,7 @@ bounded_case() {
 		return
 	fi
 	run_bounded "$in" "$@"
-	if [ "$RC" != 1 ]; then
+	if [ "$RC" != 2 ]; then
 		fail=1; why="status $RC"
 	elif ! grep -qxE -- "$want" "$TMP/stderr" ||
 	     [ "$(wc -l <"$TMP/stderr")" != 1 ]; then
@@ -482,13 +482,13 @@ check_want() {
 EOF
 }
 run apply --check "$TMP/check-bad.conf"
-[ $RC = 1 ] && [ ! -s "$TMP/stdout" ] && ! netlink_opened &&
+[ $RC = 2 ] && [ ! -s "$TMP/stdout" ] && ! netlink_opened &&
 	diff -u <(check_want "$TMP/check-bad.conf") "$TMP/stderr" >"$TMP/check.diff"
 ok $? "apply --check: every error as FILE:LINE:COLUMN:, in line order, no socket"
-[ $RC = 1 ] || echo "status $RC" | diag
+[ $RC = 2 ] || echo "status $RC" | diag
 diag <"$TMP/check.diff"
 run_stdin "$TMP/check-bad.conf" apply --check -
-[ $RC = 1 ] && [ ! -s "$TMP/stdout" ] &&
+[ $RC = 2 ] && [ ! -s "$TMP/stdout" ] &&
 	diff -u <(check_want "<stdin>") "$TMP/stderr" >"$TMP/check.diff"
 ok $? "apply --check - (stdin): the same errors, named <stdin>"
 diag <"$TMP/check.diff"
@@ -506,7 +506,7 @@ ok $? "apply --check of a good file, NICs absent: summed up, status 0, no socket
 diag <"$TMP/stderr"
 valgrind_clean "ercfg apply --check (good)" apply --check "$TMP/check-good.conf"
 run apply "$TMP/check-good.conf"
-[ $RC = 1 ] && [ "$(cat "$TMP/stderr")" = "ercfg: $TMP/check-good.conf:1: cannot find device \"nic0\"" ]
+[ $RC = 2 ] && [ "$(cat "$TMP/stderr")" = "ercfg: $TMP/check-good.conf:1: cannot find device \"nic0\"" ]
 ok $? "apply of the same file (no --check): the NICs are looked up"
 
 # An ERE matching @1 exactly.
@@ -652,15 +652,15 @@ ok $? "ercfg -h: the same usage"
 ok $? "ercfg -h show: usage, the command is ignored"
 
 run
-[ $RC = 1 ] && [ ! -s "$TMP/stdout" ] && cmp -s "$TMP/stderr" "$TMP/help" &&
+[ $RC = 2 ] && [ ! -s "$TMP/stdout" ] && cmp -s "$TMP/stderr" "$TMP/help" &&
 	! netlink_opened
-ok $? "ercfg without arguments: usage on stderr, status 1"
+ok $? "ercfg without arguments: usage on stderr, status 2"
 valgrind_clean "ercfg without arguments"
 
 run -j
-[ $RC = 1 ] && [ ! -s "$TMP/stdout" ] && cmp -s "$TMP/stderr" "$TMP/help" &&
+[ $RC = 2 ] && [ ! -s "$TMP/stdout" ] && cmp -s "$TMP/stderr" "$TMP/help" &&
 	! netlink_opened
-ok $? "ercfg -j without command: usage on stderr, status 1"
+ok $? "ercfg -j without command: usage on stderr, status 2"
 
 want="ercfg $(cat "$VERSION_FILE" 2>/dev/null)"
 run -V
@@ -688,7 +688,7 @@ nomod='ercfg: erdev module not loaded (no generic netlink family "erdev")'
 for args in "show -j" "show c1 -j" "stats -p c1" "-p show" "monitor -p" "dump -j"; do
 	# shellcheck disable=SC2086
 	run $args
-	[ $RC = 1 ] && [ "$(cat "$TMP/stderr")" = "$nomod" ]
+	[ $RC = 3 ] && [ "$(cat "$TMP/stderr")" = "$nomod" ]
 	ok $? "ercfg $args: options taken, no module"
 done
 
@@ -829,7 +829,7 @@ while IFS= read -r args; do
 	# shellcheck disable=SC2086
 	run $args
 	fail=0
-	[ $RC = 1 ] && [ "$(cat "$TMP/stderr")" = "$NOT_LOADED" ] &&
+	[ $RC = 3 ] && [ "$(cat "$TMP/stderr")" = "$NOT_LOADED" ] &&
 		[ ! -s "$TMP/stdout" ] || fail=1
 	if [ $fail = 0 ] && [ $HAVE_STRACE = 1 ] && ! netlink_opened; then
 		fail=1

@@ -38,7 +38,9 @@ static size_t results_size;
 static unsigned int tests, failures;
 static char last_err[512];
 
-/* parse.c and nl.c report here instead of stderr. */
+/* parse.c and nl.c report here instead of stderr, and set this. */
+enum ercfg_status errmsg_status = ERCFG_FAILED;
+
 void errmsg(const char *fmt, ...)
 {
 	va_list ap;
