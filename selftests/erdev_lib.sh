@@ -413,6 +413,17 @@ get_offloads()
 		$1 == "tx-vlan-stag-hw-insert:" { print $2 }' | paste -sd' '
 }
 
+# stop_pids PID...: kill the background jobs PID... and reap them.
+stop_pids()
+{
+	local pid
+
+	for pid in "$@"; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+}
+
 # erdev_reload: unload and load the module again.
 erdev_reload()
 {

@@ -66,12 +66,7 @@ flood()
 
 flood_stop()
 {
-	local pid
-
-	for pid in "${FLOOD_PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
+	stop_pids "${FLOOD_PIDS[@]}"
 	FLOOD_PIDS=()
 }
 
