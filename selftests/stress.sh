@@ -50,6 +50,7 @@ else
 fi
 MSEE2_MAC=02:5e:00:00:00:02
 PIDS=()
+LOOPS=()
 
 # The load's loops run until this file exists.
 stopping()
@@ -67,6 +68,7 @@ loop()
 	local name=$1
 
 	shift
+	LOOPS+=("$name")
 	(
 		n=0
 		while ! stopping; do
@@ -113,7 +115,7 @@ t_circuits()
 
 msee_t()
 {
-	local i p role
+	local i p role ctag
 
 	for role in 0 1; do
 		for i in 1 2 3; do
@@ -260,8 +262,7 @@ every_loop_ran()
 {
 	local n
 
-	for n in flood-e0 flood-e1 flood-m0 flood-m1 writer1 writer2 writer3 \
-		reader reader-nr monitor nic-events; do
+	for n in "${LOOPS[@]}"; do
 		[ "$(rounds_of $n)" -gt 0 ] || { echo "$n never ran"; return 1; }
 	done
 }
@@ -277,8 +278,8 @@ agree()
 		{ echo "ercfg: '$shown' ip: '$(erdev_ifaces "$1")'"; return 1; }
 }
 
-# Timing. timed VAR CMD...: run CMD, its time in ms added to the figures
-# of kind VAR; fails when CMD fails or takes more than STRESS_BOUND s.
+# timed_add KIND MS: a teardown of KIND took MS ms, added to the figures;
+# fails when that is more than STRESS_BOUND s.
 declare -A T_MAX=() T_SUM=() T_N=()
 timed_add()
 {
@@ -406,8 +407,8 @@ rmmod_round()
 	insmod "$ERDEV_KO" && t_circuits
 }
 
-# rounds KIND FUNC: STRESS_ROUNDS rounds of FUNC, a check each; the kernel
-# log is read once at the end of each.
+# rounds KIND FUNC: STRESS_ROUNDS rounds of FUNC, one check for all of
+# them; the kernel log is read at the end of each round.
 rounds()
 {
 	local kind=$1 fn=$2 r out t0=$SECONDS
@@ -479,8 +480,7 @@ for k in "NIC removal" "namespace deletion" "rmmod"; do
 	((n)) || continue
 	ktap_print_msg "stress: $k: $n rounds, mean $((T_SUM[$k] / n)) ms, max ${T_MAX[$k]} ms (bound $STRESS_BOUND s)"
 done
-for n in flood-e0 flood-e1 flood-m0 flood-m1 writer1 writer2 writer3 \
-	reader reader-nr monitor nic-events; do
+for n in "${LOOPS[@]}"; do
 	f+=" $n $(rounds_of $n)"
 done
 ktap_print_msg "stress: loop rounds:$f"
