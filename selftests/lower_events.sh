@@ -88,11 +88,14 @@ uc_list()
 		paste -sd' '
 }
 
-# offload_states DEV: "tx-checksumming tcp-segmentation-offload".
+# offload_states DEV: "tx-checksumming tx-tcp-segmentation". Not
+# ethtool's "tcp-segmentation-offload", which sums up every
+# tx-tcp*-segmentation: from 6.18 that includes the AccECN one, which the
+# core leaves on without checksum offload (on 8021q's devices too).
 offload_states()
 {
 	ip netns exec "$EDGE" ethtool -k "$1" | awk '
-		$1 == "tx-checksumming:" || $1 == "tcp-segmentation-offload:" {
+		$1 == "tx-checksumming:" || $1 == "tx-tcp-segmentation:" {
 			print $2 }' | paste -sd' '
 }
 
