@@ -10,8 +10,8 @@
 #                from this directory instead of the repo (e.g. a patched
 #                copy); selftests and tools still come from the repo
 #   TESTS        only these selftests (see run-vm.sh)
-#   VM_PARALLEL  VMs at a time: 2 (default; the debug kernel in one lane,
-#                the others one after the other in the second) or 1
+#   VM_PARALLEL  VMs at a time: 2 (default: two lanes, each booting its
+#                kernels one after the other, balanced on lane_cost) or 1
 #   SKIP_HOST_CHECKS=1  skip checkpatch, UAPI, netlink-gen, W=1, sparse,
 #                dkms and ercfg's host tests (make check, the fuzzers)
 #   FUZZ_CHECK_TIME  seconds of each ercfg fuzz harness (default 20)
@@ -255,18 +255,35 @@ for k in "${names[@]}"; do
 	fi
 	vm_names+=("$k")
 done
+# lane_cost KERNEL: seconds of VM time its run of the suite takes, as
+# measured on a 2-core machine with both lanes busy (testing.rst, "The
+# lanes"): what the two lanes are balanced on.
+lane_cost() {
+	case "$1" in
+	debug*) echo 3000 ;;
+	5.10) echo 1800 ;;
+	6.12) echo 1500 ;;
+	newest) echo 1100 ;;
+	*) echo 900 ;;
+	esac
+}
 lane_a=() lane_b=()
 if [ "${VM_PARALLEL:-2}" -ge 2 ] && [ ${#vm_names[@]} -ge 2 ]; then
-	for k in "${vm_names[@]}"; do
-		case "$k" in
-		debug*) lane_a+=("$k") ;;
-		*) lane_b+=("$k") ;;
-		esac
+	# Longest first, each to the lane with less VM time so far.
+	cost_a=0 cost_b=0
+	for k in $(for k in "${vm_names[@]}"; do
+			echo "$(lane_cost "$k") $k"
+		done | sort -rn -k1,1 | cut -d' ' -f2); do
+		c=$(lane_cost "$k")
+		if [ $cost_a -le $cost_b ]; then
+			lane_a+=("$k")
+			cost_a=$((cost_a + c))
+		else
+			lane_b+=("$k")
+			cost_b=$((cost_b + c))
+		fi
 	done
-	if [ ${#lane_a[@]} = 0 ]; then
-		lane_a=("${lane_b[0]}")
-		lane_b=("${lane_b[@]:1}")
-	fi
+	msg "lanes: ${lane_a[*]} (about $cost_a s); ${lane_b[*]} (about $cost_b s)"
 else
 	lane_b=("${vm_names[@]}")
 fi
