@@ -410,6 +410,26 @@ int erdev_peering_new(struct erdev_circuit *circuit,
 	return 0;
 }
 
+/*
+ * The peering's interfaces read their copy in erdev_xmit(): a frame in
+ * flight sees the old setting or the new one.
+ */
+void erdev_peering_set_dscp(struct erdev_peering *peering,
+			    enum erdev_dscp dscp)
+{
+	struct erdev_dev *priv;
+	int role;
+
+	ASSERT_RTNL();
+	peering->dscp = dscp;
+	for (role = 0; role < ERDEV_LINKS; role++) {
+		if (!peering->dev[role])
+			continue;
+		priv = netdev_priv(peering->dev[role]);
+		WRITE_ONCE(priv->dscp_conform, dscp == ERDEV_DSCP_CONFORM);
+	}
+}
+
 void erdev_peering_del(struct erdev_peering *peering)
 {
 	struct erdev_circuit *circuit = peering->circuit;

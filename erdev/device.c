@@ -67,6 +67,12 @@ static int erdev_init(struct net_device *dev)
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
 	if (!dev->tstats)
 		return -ENOMEM;
+	priv->stats = netdev_alloc_pcpu_stats(struct erdev_dev_stats);
+	if (!priv->stats) {
+		free_percpu(dev->tstats);
+		dev->tstats = NULL;
+		return -ENOMEM;
+	}
 
 	netif_carrier_off(dev);
 	/*
@@ -121,8 +127,31 @@ static void erdev_uninit(struct net_device *dev)
 
 static void erdev_free(struct net_device *dev)
 {
+	struct erdev_dev *priv = netdev_priv(dev);
+
+	free_percpu(priv->stats);
+	priv->stats = NULL;
 	free_percpu(dev->tstats);
 	dev->tstats = NULL;
+}
+
+/* The sum over CPUs of the frames whose DSCP erdev_xmit() rewrote. */
+u64 erdev_dev_dscp_rewritten(const struct erdev_dev *priv)
+{
+	unsigned int start;
+	u64 sum = 0, v;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct erdev_dev_stats *s = per_cpu_ptr(priv->stats, cpu);
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			v = u64_stats_read(&s->tx_dscp_rewritten);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		sum += v;
+	}
+	return sum;
 }
 
 static int erdev_open(struct net_device *dev)
@@ -400,6 +429,7 @@ struct net_device *erdev_dev_create(struct erdev_peering *peering,
 	priv->ctag = peering->ctag;
 	priv->role = role;
 	priv->key = erdev_key(circuit->stag, peering->ctag);
+	priv->dscp_conform = peering->dscp == ERDEV_DSCP_CONFORM;
 	INIT_HLIST_NODE(&priv->hnode);
 
 	/* The NIC's address, followed until the user sets one. */

@@ -16,6 +16,7 @@ static const char erdev_gstrings[][ETH_GSTRING_LEN] = {
 	"tx_packets",
 	"tx_bytes",
 	"tx_dropped",
+	"tx_dscp_rewritten",
 	"port_rx_unknown_stag",
 	"port_rx_unknown_ctag",
 	"port_rx_untagged",
@@ -67,7 +68,7 @@ static void erdev_get_ethtool_stats(struct net_device *dev,
 	struct erdev_port_counters pc;
 	struct rtnl_link_stats64 s;
 
-	BUILD_BUG_ON(ARRAY_SIZE(erdev_gstrings) != 6 + ERDEV_PORT_NCOUNTERS);
+	BUILD_BUG_ON(ARRAY_SIZE(erdev_gstrings) != 7 + ERDEV_PORT_NCOUNTERS);
 
 	dev_get_stats(dev, &s);
 	erdev_port_read_stats(priv->port, &pc);
@@ -78,6 +79,7 @@ static void erdev_get_ethtool_stats(struct net_device *dev,
 	*data++ = s.tx_packets;
 	*data++ = s.tx_bytes;
 	*data++ = s.tx_dropped;
+	*data++ = erdev_dev_dscp_rewritten(priv);
 	memcpy(data, pc.cnt, sizeof(pc.cnt));
 }
 

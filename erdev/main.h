@@ -104,6 +104,7 @@ struct erdev_peering {
 	struct net_device *dev[ERDEV_LINKS];	/* NULL once deleted */
 	struct erdev_subnet ipv4[ERDEV_LINKS];
 	struct erdev_subnet ipv6[ERDEV_LINKS];
+	enum erdev_dscp dscp;
 };
 
 struct erdev_circuit {
@@ -123,6 +124,12 @@ struct erdev_circuit {
 	struct erdev_peering *peering[ERDEV_PEERINGS];
 };
 
+/* An interface's counters beyond dev->tstats, per CPU. */
+struct erdev_dev_stats {
+	u64_stats_t tx_dscp_rewritten;
+	struct u64_stats_sync syncp;
+};
+
 /* Private part of an erdev net_device. */
 struct erdev_dev {
 	struct net_device *dev;
@@ -139,6 +146,9 @@ struct erdev_dev {
 	u16 ctag;
 	enum erdev_encap encap;
 	enum erdev_link_role role;
+	/* The peering's dscp is conform; WRITE_ONCE under RTNL. */
+	bool dscp_conform;
+	struct erdev_dev_stats __percpu *stats;
 	/* The NIC's address when we last looked, as 8021q's real_dev_addr. */
 	u8 lower_addr[ETH_ALEN];
 	bool bound;			/* hashed, upper-linked, VID added */
@@ -190,6 +200,7 @@ struct net_device *erdev_dev_create(struct erdev_peering *peering,
 void erdev_dev_lower_changed(struct net_device *dev, unsigned long event);
 void erdev_dev_event(struct net_device *dev, unsigned long event);
 void erdev_dev_delete(struct net_device *dev, struct list_head *head);
+u64 erdev_dev_dscp_rewritten(const struct erdev_dev *priv);
 
 /* port.c */
 int erdev_port_check_lower(struct net_device *lower,
@@ -226,6 +237,8 @@ void erdev_circuit_queue_del(struct erdev_circuit *circuit,
 int erdev_peering_new(struct erdev_circuit *circuit,
 		      const struct erdev_peering *tmpl,
 		      struct nlattr *attrs[], struct netlink_ext_ack *extack);
+void erdev_peering_set_dscp(struct erdev_peering *peering,
+			    enum erdev_dscp dscp);
 void erdev_peering_del(struct erdev_peering *peering);
 void erdev_port_flush(struct net_device *lower);
 void erdev_net_flush(struct net *net, struct list_head *kill);

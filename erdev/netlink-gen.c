@@ -35,7 +35,7 @@ const struct nla_policy erdev_link_nl_policy[ERDEV_A_LINK_STATS + 1] = {
 	[ERDEV_A_LINK_STATS] = NLA_POLICY_NESTED(erdev_stats_nl_policy),
 };
 
-const struct nla_policy erdev_peering_nl_policy[ERDEV_A_PEERING_IPV6_SECONDARY + 1] = {
+const struct nla_policy erdev_peering_nl_policy[ERDEV_A_PEERING_DSCP + 1] = {
 	[ERDEV_A_PEERING_CIRCUIT] = { .type = NLA_NUL_STRING, .len = ERDEV_CIRCUIT_NAME_LEN, },
 	[ERDEV_A_PEERING_TYPE] = NLA_POLICY_MAX(NLA_U32, 1),
 	[ERDEV_A_PEERING_CTAG] = NLA_POLICY_RANGE(NLA_U16, 1, 4094),
@@ -44,9 +44,10 @@ const struct nla_policy erdev_peering_nl_policy[ERDEV_A_PEERING_IPV6_SECONDARY +
 	[ERDEV_A_PEERING_IPV4_SECONDARY] = NLA_POLICY_NESTED(erdev_subnet_nl_policy),
 	[ERDEV_A_PEERING_IPV6_PRIMARY] = NLA_POLICY_NESTED(erdev_subnet_nl_policy),
 	[ERDEV_A_PEERING_IPV6_SECONDARY] = NLA_POLICY_NESTED(erdev_subnet_nl_policy),
+	[ERDEV_A_PEERING_DSCP] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
-const struct nla_policy erdev_stats_nl_policy[ERDEV_A_STATS_RX_MALFORMED + 1] = {
+const struct nla_policy erdev_stats_nl_policy[ERDEV_A_STATS_TX_DSCP_REWRITTEN + 1] = {
 	[ERDEV_A_STATS_RX_PACKETS] = { .type = NLA_U64, },
 	[ERDEV_A_STATS_RX_BYTES] = { .type = NLA_U64, },
 	[ERDEV_A_STATS_TX_PACKETS] = { .type = NLA_U64, },
@@ -58,6 +59,7 @@ const struct nla_policy erdev_stats_nl_policy[ERDEV_A_STATS_RX_MALFORMED + 1] = 
 	[ERDEV_A_STATS_RX_UNTAGGED] = { .type = NLA_U64, },
 	[ERDEV_A_STATS_RX_BAD_TPID] = { .type = NLA_U64, },
 	[ERDEV_A_STATS_RX_MALFORMED] = { .type = NLA_U64, },
+	[ERDEV_A_STATS_TX_DSCP_REWRITTEN] = { .type = NLA_U64, },
 };
 
 const struct nla_policy erdev_subnet_nl_policy[ERDEV_A_SUBNET_PREFIXLEN + 1] = {
@@ -118,6 +120,11 @@ static const struct nla_policy erdev_stats_get_do_nl_policy[ERDEV_A_CIRCUIT + 1]
 /* ERDEV_CMD_STATS_GET - dump */
 static const struct nla_policy erdev_stats_get_dump_nl_policy[ERDEV_A_CIRCUIT + 1] = {
 	[ERDEV_A_CIRCUIT] = NLA_POLICY_NESTED(erdev_circuit_nl_policy),
+};
+
+/* ERDEV_CMD_PEERING_SET - do */
+static const struct nla_policy erdev_peering_set_nl_policy[ERDEV_A_PEERING + 1] = {
+	[ERDEV_A_PEERING] = NLA_POLICY_NESTED(erdev_peering_nl_policy),
 };
 
 /* Ops table for erdev */
@@ -214,6 +221,15 @@ static const struct genl_split_ops erdev_nl_ops[] = {
 		.policy		= erdev_stats_get_dump_nl_policy,
 		.maxattr	= ERDEV_A_CIRCUIT,
 		.flags		= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= ERDEV_CMD_PEERING_SET,
+		.pre_doit	= erdev_nl_peering_pre_doit,
+		.doit		= erdev_nl_peering_set_doit,
+		.post_doit	= erdev_nl_post_doit,
+		.policy		= erdev_peering_set_nl_policy,
+		.maxattr	= ERDEV_A_PEERING,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };
 

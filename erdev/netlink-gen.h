@@ -15,8 +15,8 @@
 /* Common nested types */
 extern const struct nla_policy erdev_circuit_nl_policy[ERDEV_A_CIRCUIT_PEERING + 1];
 extern const struct nla_policy erdev_link_nl_policy[ERDEV_A_LINK_STATS + 1];
-extern const struct nla_policy erdev_peering_nl_policy[ERDEV_A_PEERING_IPV6_SECONDARY + 1];
-extern const struct nla_policy erdev_stats_nl_policy[ERDEV_A_STATS_RX_MALFORMED + 1];
+extern const struct nla_policy erdev_peering_nl_policy[ERDEV_A_PEERING_DSCP + 1];
+extern const struct nla_policy erdev_stats_nl_policy[ERDEV_A_STATS_TX_DSCP_REWRITTEN + 1];
 extern const struct nla_policy erdev_subnet_nl_policy[ERDEV_A_SUBNET_PREFIXLEN + 1];
 
 int erdev_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
@@ -45,6 +45,7 @@ int erdev_nl_peering_get_dumpit(struct sk_buff *skb,
 int erdev_nl_peering_del_doit(struct sk_buff *skb, struct genl_info *info);
 int erdev_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
 int erdev_nl_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int erdev_nl_peering_set_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	ERDEV_NLGRP_MONITOR,

@@ -32,6 +32,7 @@ static int erdev_nl_put_u64(struct sk_buff *skb, int type, u64 value)
 
 static int erdev_nl_fill_dev_stats(struct sk_buff *skb, struct net_device *dev)
 {
+	struct erdev_dev *priv = netdev_priv(dev);
 	struct rtnl_link_stats64 s;
 	struct nlattr *nest;
 
@@ -43,7 +44,9 @@ static int erdev_nl_fill_dev_stats(struct sk_buff *skb, struct net_device *dev)
 	    erdev_nl_put_u64(skb, ERDEV_A_STATS_TX_PACKETS, s.tx_packets) ||
 	    erdev_nl_put_u64(skb, ERDEV_A_STATS_TX_BYTES, s.tx_bytes) ||
 	    erdev_nl_put_u64(skb, ERDEV_A_STATS_RX_DROPPED, s.rx_dropped) ||
-	    erdev_nl_put_u64(skb, ERDEV_A_STATS_TX_DROPPED, s.tx_dropped))
+	    erdev_nl_put_u64(skb, ERDEV_A_STATS_TX_DROPPED, s.tx_dropped) ||
+	    erdev_nl_put_u64(skb, ERDEV_A_STATS_TX_DSCP_REWRITTEN,
+			     erdev_dev_dscp_rewritten(priv)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -90,6 +93,7 @@ static int erdev_nl_fill_peering(struct sk_buff *skb,
 			   peering->circuit->name) ||
 	    nla_put_u32(skb, ERDEV_A_PEERING_TYPE, peering->type) ||
 	    nla_put_u16(skb, ERDEV_A_PEERING_CTAG, peering->ctag) ||
+	    nla_put_u32(skb, ERDEV_A_PEERING_DSCP, peering->dscp) ||
 	    erdev_subnets_fill(skb, peering))
 		return -EMSGSIZE;
 	for (role = 0; role < ERDEV_LINKS; role++) {
@@ -726,6 +730,29 @@ int erdev_nl_circuit_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/*
+ * The dscp of a peering of @type: @attr, or the type's default. Microsoft's
+ * rule is for Microsoft peering: private peering keeps every DSCP.
+ */
+static int erdev_nl_dscp(struct genl_info *info, struct nlattr *attr,
+			 enum erdev_peering_type type, enum erdev_dscp *dscp)
+{
+	if (!attr) {
+		*dscp = type == ERDEV_PEERING_TYPE_MICROSOFT ?
+			ERDEV_DSCP_CONFORM : ERDEV_DSCP_KEEP;
+		return 0;
+	}
+	*dscp = nla_get_u32(attr);
+	if (*dscp == ERDEV_DSCP_CONFORM &&
+	    type != ERDEV_PEERING_TYPE_MICROSOFT) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "dscp conform is for microsoft peering only");
+		NL_SET_BAD_ATTR(info->extack, attr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int erdev_nl_peering_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct erdev_circuit *circuit = erdev_nl_info_circuit(info);
@@ -748,6 +775,10 @@ int erdev_nl_peering_new_doit(struct sk_buff *skb, struct genl_info *info)
 
 	tmpl.type = nla_get_u32(tb[ERDEV_A_PEERING_TYPE]);
 	tmpl.ctag = nla_get_u16(tb[ERDEV_A_PEERING_CTAG]);
+	err = erdev_nl_dscp(info, tb[ERDEV_A_PEERING_DSCP], tmpl.type,
+			    &tmpl.dscp);
+	if (err)
+		return err;
 	err = erdev_subnets_parse(&tmpl, tb, erdev_subnet_nl_policy,
 				  info->extack);
 	if (err)
@@ -819,6 +850,52 @@ out:
 	rtnl_unlock();
 	cb->args[0] = idx;
 	return err && !skb->len ? err : skb->len;
+}
+
+int erdev_nl_peering_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	static const struct {
+		int type;
+		const char *what;
+	} fixed[] = {
+		{ ERDEV_A_PEERING_CTAG, "ctag" },
+		{ ERDEV_A_PEERING_LINK, "link" },
+		{ ERDEV_A_PEERING_IPV4_PRIMARY, "ipv4-primary" },
+		{ ERDEV_A_PEERING_IPV4_SECONDARY, "ipv4-secondary" },
+		{ ERDEV_A_PEERING_IPV6_PRIMARY, "ipv6-primary" },
+		{ ERDEV_A_PEERING_IPV6_SECONDARY, "ipv6-secondary" },
+	};
+	struct erdev_peering *peering = erdev_nl_info_peering(info);
+	struct nlattr *tb[ERDEV_A_PEERING_MAX + 1];
+	enum erdev_dscp dscp;
+	int err, i;
+
+	/* Parsed once in pre_doit already: this cannot fail. */
+	err = erdev_nl_peering_attrs(info, tb);
+	if (err)
+		return err;
+
+	/* Check everything before changing anything. */
+	for (i = 0; i < ARRAY_SIZE(fixed); i++) {
+		if (!tb[fixed[i].type])
+			continue;
+		NL_SET_ERR_MSG_FMT_MOD(info->extack,
+				       "%s cannot be changed: delete and re-create the peering",
+				       fixed[i].what);
+		NL_SET_BAD_ATTR(info->extack, tb[fixed[i].type]);
+		return -EOPNOTSUPP;
+	}
+	if (tb[ERDEV_A_PEERING_DSCP]) {
+		err = erdev_nl_dscp(info, tb[ERDEV_A_PEERING_DSCP],
+				    peering->type, &dscp);
+		if (err)
+			return err;
+		erdev_peering_set_dscp(peering, dscp);
+	}
+
+	erdev_gen_bump(peering->circuit->net);
+	erdev_nl_notify_peering(peering, ERDEV_CMD_PEERING_CHANGE_NTF, -1);
+	return 0;
 }
 
 int erdev_nl_peering_del_doit(struct sk_buff *skb, struct genl_info *info)

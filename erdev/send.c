@@ -5,13 +5,86 @@
  * the NIC can insert that TPID itself; otherwise both tags go in-band here,
  * which saves the core from doing it later in validate_xmit_vlan().
  *
+ * On a microsoft peering interface with dscp conform, the DSCP of IPv4 and
+ * IPv6 frames is made one that Microsoft's edge honours first.
+ *
  * Lockless: no qdisc, no lock, per-CPU counters.
  */
 #include <linux/if_vlan.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <net/dsfield.h>
+#include <net/inet_ecn.h>
 
 #include "main.h"
+
+/* The DSCP values Microsoft peering honours: EF, AF41, AF21, AF11, 0. */
+static bool erdev_dscp_allowed(u8 dsfield)
+{
+	switch (dsfield >> 2) {
+	case 46:
+	case 34:
+	case 18:
+	case 10:
+	case 0:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Rewrite a DSCP that Microsoft peering does not honour to 0, keeping the
+ * ECN bits. The frame is still untagged here: its L3 header follows the
+ * Ethernet header, whoever built it (the stack, a packet socket, a bridge).
+ * A GSO frame is rewritten once, and every segment copies its header. The
+ * header may be shared with a clone (TCP keeps one for retransmission, a
+ * tap another): skb_ensure_writable() gives us our own copy first.
+ * ipv4_change_dsfield() fixes the IPv4 header checksum; IPv6 has none, and
+ * neither pseudo-header covers the traffic class. False: out of memory.
+ */
+static bool erdev_dscp_conform(struct sk_buff *skb, struct erdev_dev *priv)
+{
+	struct erdev_dev_stats *stats;
+	unsigned int hlen;
+	__be16 proto;
+	u8 dsfield;
+
+	if (!pskb_may_pull(skb, ETH_HLEN))
+		return true;
+	proto = eth_hdr(skb)->h_proto;
+	if (proto == htons(ETH_P_IP))
+		hlen = sizeof(struct iphdr);
+	else if (proto == htons(ETH_P_IPV6))
+		hlen = sizeof(struct ipv6hdr);
+	else
+		return true;
+	if (!pskb_may_pull(skb, ETH_HLEN + hlen))
+		return true;		/* a runt: nothing to rewrite */
+
+	if (proto == htons(ETH_P_IP))
+		dsfield = ipv4_get_dsfield((struct iphdr *)(skb->data + ETH_HLEN));
+	else
+		dsfield = ipv6_get_dsfield((struct ipv6hdr *)(skb->data + ETH_HLEN));
+	if (likely(erdev_dscp_allowed(dsfield)))
+		return true;
+
+	if (skb_ensure_writable(skb, ETH_HLEN + hlen))
+		return false;
+	if (proto == htons(ETH_P_IP))
+		ipv4_change_dsfield((struct iphdr *)(skb->data + ETH_HLEN),
+				    INET_ECN_MASK, 0);
+	else
+		ipv6_change_dsfield((struct ipv6hdr *)(skb->data + ETH_HLEN),
+				    INET_ECN_MASK, 0);
+
+	stats = this_cpu_ptr(priv->stats);
+	u64_stats_update_begin(&stats->syncp);
+	u64_stats_inc(&stats->tx_dscp_rewritten);
+	u64_stats_update_end(&stats->syncp);
+	return true;
+}
 
 static bool erdev_lower_inserts(const struct net_device *lower, __be16 tpid)
 {
@@ -28,6 +101,13 @@ netdev_tx_t erdev_xmit(struct sk_buff *skb, struct net_device *dev)
 	unsigned int len = skb->len;
 	u16 outer;
 	int ret;
+
+	/* A frame tagged from above is not ours to look into. */
+	if (READ_ONCE(priv->dscp_conform) && !skb_vlan_tag_present(skb) &&
+	    unlikely(!erdev_dscp_conform(skb, priv))) {
+		kfree_skb(skb);
+		goto dropped;
+	}
 
 	/* A tag from above (a VLAN on top of us) becomes the innermost. */
 	if (unlikely(skb_vlan_tag_present(skb))) {

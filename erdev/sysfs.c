@@ -96,6 +96,14 @@ static ssize_t ctag_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(ctag);
 
+static ssize_t dscp_show(struct device *d, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", READ_ONCE(to_erdev(d)->dscp_conform) ?
+			  "conform" : "keep");
+}
+static DEVICE_ATTR_RO(dscp);
+
 static ssize_t bandwidth_mbps_show(struct device *d,
 				   struct device_attribute *attr, char *buf)
 {
@@ -162,6 +170,7 @@ static struct attribute *erdev_attrs[] = {
 	&dev_attr_tpid.attr,
 	&dev_attr_stag.attr,
 	&dev_attr_ctag.attr,
+	&dev_attr_dscp.attr,
 	&dev_attr_bandwidth_mbps.attr,
 	&dev_attr_sku.attr,
 	&dev_attr_service_key.attr,

@@ -104,7 +104,7 @@ check_eq "ethtool -S c1.p0: rx/tx packets, bytes, dropped" \
 	"$(ethtool_stats "$EDGE" c1.p0 rx_packets rx_bytes rx_dropped \
 		tx_packets tx_bytes tx_dropped)"
 check_eq "ercfg -j stats: c1.p0" \
-	'{"rx_bytes":490,"rx_dropped":0,"rx_packets":5,"tx_bytes":490,"tx_dropped":0,"tx_packets":5}' \
+	'{"rx_bytes":490,"rx_dropped":0,"rx_packets":5,"tx_bytes":490,"tx_dropped":0,"tx_dscp_rewritten":0,"tx_packets":5}' \
 	"$(er -j stats c1 | jq -S -c '.[0].peerings[] | select(.type == "private") |
 		.links[] | select(.role == "primary") | .stats')"
 

@@ -5,10 +5,11 @@
   erdev_tool.py genl CMD KEY=VALUE...
       Send one raw request of the erdev generic netlink family, bypassing
       ercfg's own checks, so the kernel's policy and rules are what answers.
-      CMD: circuit-new, circuit-set, circuit-del, peering-new, peering-del.
+      CMD: circuit-new, circuit-set, circuit-del, peering-new,
+      peering-set, peering-del.
       Keys: name, encap, tpid, stag, primary, secondary (device names or
       ifindexes), bandwidth, sku, billing, service-key (32 hex digits),
-      circuit, type, ctag. Numbers may be given in hex (0x...), names may
+      circuit, type, ctag, dscp. Numbers may be given in hex (0x...), names may
       hold \\xNN escapes for any byte.
       Prints "OK", or "Error: MESSAGE" (the extack message, or the errno
       text if there is none) and exits 1.
@@ -76,6 +77,7 @@ CTRL_ATTR_FAMILY_NAME = 2
 ERDEV_CMDS = {
     "circuit-new": 1, "circuit-get": 2, "circuit-set": 3, "circuit-del": 4,
     "peering-new": 5, "peering-get": 6, "peering-del": 7,
+    "peering-set": 15,
 }
 ERDEV_A_CIRCUIT = 1
 ERDEV_A_PEERING = 2
@@ -85,12 +87,14 @@ CIRCUIT_ATTRS = {
     "secondary": (6, "ifindex"), "bandwidth": (7, "u32"), "sku": (8, "u32"),
     "billing": (9, "u32"), "service-key": (10, "hex"),
 }
-PEERING_ATTRS = {"circuit": (1, "str"), "type": (2, "u32"), "ctag": (3, "u16")}
+PEERING_ATTRS = {"circuit": (1, "str"), "type": (2, "u32"), "ctag": (3, "u16"),
+                 "dscp": (9, "u32")}
 ENUMS = {
     "encap": {"qinq": 0, "dot1q": 1},
     "sku": {"local": 0, "standard": 1, "premium": 2},
     "billing": {"metered": 0, "unlimited": 1},
     "type": {"private": 0, "microsoft": 1},
+    "dscp": {"keep": 0, "conform": 1},
 }
 
 # include/uapi/linux/if_erdev.h

@@ -34,12 +34,13 @@ ifindex()
 	ip -n "$EDGE" -j link show "$1" | jq '.[0].ifindex'
 }
 
-# sysfs DEV: the ten attributes of /sys/class/net/DEV/erdev, "|" between.
+# sysfs DEV: the eleven attributes of /sys/class/net/DEV/erdev, "|"
+# between.
 sysfs()
 {
 	local a
 
-	for a in circuit peering link encap tpid stag ctag bandwidth_mbps sku service_key; do
+	for a in circuit peering link encap tpid stag ctag dscp bandwidth_mbps sku service_key; do
 		ip netns exec "$EDGE" cat "/sys/class/net/$1/erdev/$a" || echo ERR
 	done | paste -sd'|'
 }
@@ -132,8 +133,10 @@ expected_c1_json()
 		   secondary: "eth1", secondary_ifindex: $e1,
 		   bandwidth_mbps: 1000, sku: "premium", billing: "unlimited",
 		   service_key: $key,
-		   peerings: [{type: "private", ctag: 200, links: [$p0, $p1]},
-			      {type: "microsoft", ctag: 300, links: [$m0, $m1]}]}]'
+		   peerings: [{type: "private", ctag: 200, dscp: "keep",
+			       links: [$p0, $p1]},
+			      {type: "microsoft", ctag: 300, dscp: "conform",
+			       links: [$m0, $m1]}]}]'
 }
 
 expected_d1_json()
@@ -145,7 +148,8 @@ expected_d1_json()
 		   secondary: null, secondary_ifindex: null,
 		   bandwidth_mbps: null, sku: "standard", billing: "metered",
 		   service_key: null,
-		   peerings: [{type: "private", ctag: 400, links: [$p0]}]}]'
+		   peerings: [{type: "private", ctag: 400, dscp: "keep",
+				     links: [$p0]}]}]'
 }
 
 SHOW_TEXT="circuit: c1
@@ -153,10 +157,10 @@ SHOW_TEXT="circuit: c1
   primary: eth0  secondary: eth1
   bandwidth: 1gbit  sku: premium  billing: unlimited
   service-key: $KEY
-  peering: private  ctag: 200
+  peering: private  ctag: 200  dscp: keep
     interface: c1.p0  link: primary  lower: eth0  state: up
     interface: c1.p1  link: secondary  lower: eth1  state: up
-  peering: microsoft  ctag: 300
+  peering: microsoft  ctag: 300  dscp: conform
     interface: c1.m0  link: primary  lower: eth0  state: up
     interface: c1.m1  link: secondary  lower: eth1  state: up
 
@@ -164,20 +168,20 @@ circuit: d1
   encap: dot1q  tpid: 0x88a8
   primary: eth2
   sku: standard  billing: metered
-  peering: private  ctag: 400
+  peering: private  ctag: 400  dscp: keep
     interface: d1.p0  link: primary  lower: eth2  state: up"
 
 STATS_TEXT="circuit: d1
-  peering: private  ctag: 400
+  peering: private  ctag: 400  dscp: keep
     interface: d1.p0  link: primary  lower: eth2  state: up
       rx-packets: 0  rx-bytes: 0  rx-dropped: 0
-      tx-packets: 0  tx-bytes: 0  tx-dropped: 0
+      tx-packets: 0  tx-bytes: 0  tx-dropped: 0  tx-dscp-rewritten: 0
 
 port: eth2
   encap: dot1q  tpid: 0x88a8
   rx-unknown-stag: 0  rx-unknown-ctag: 0  rx-untagged: 0  rx-bad-tpid: 0  rx-malformed: 0"
 
-ETHTOOL_STATS="rx_packets rx_bytes rx_dropped tx_packets tx_bytes tx_dropped port_rx_unknown_stag port_rx_unknown_ctag port_rx_untagged port_rx_bad_tpid port_rx_malformed"
+ETHTOOL_STATS="rx_packets rx_bytes rx_dropped tx_packets tx_bytes tx_dropped tx_dscp_rewritten port_rx_unknown_stag port_rx_unknown_ctag port_rx_untagged port_rx_bad_tpid port_rx_malformed"
 
 ktap_print_header
 erdev_require ethtool
@@ -220,12 +224,12 @@ fi
 check_ok "sysfs lower_ and upper_ links" sysfs_links
 
 # sysfs
-check_eq "sysfs of c1.p0" "c1|private|primary|qinq|0x8100|100|200|1000|premium|$KEY" "$(sysfs c1.p0)"
-check_eq "sysfs of c1.p1" "c1|private|secondary|qinq|0x8100|100|200|1000|premium|$KEY" "$(sysfs c1.p1)"
-check_eq "sysfs of c1.m0" "c1|microsoft|primary|qinq|0x8100|100|300|1000|premium|$KEY" "$(sysfs c1.m0)"
-check_eq "sysfs of c1.m1" "c1|microsoft|secondary|qinq|0x8100|100|300|1000|premium|$KEY" "$(sysfs c1.m1)"
+check_eq "sysfs of c1.p0" "c1|private|primary|qinq|0x8100|100|200|keep|1000|premium|$KEY" "$(sysfs c1.p0)"
+check_eq "sysfs of c1.p1" "c1|private|secondary|qinq|0x8100|100|200|keep|1000|premium|$KEY" "$(sysfs c1.p1)"
+check_eq "sysfs of c1.m0" "c1|microsoft|primary|qinq|0x8100|100|300|conform|1000|premium|$KEY" "$(sysfs c1.m0)"
+check_eq "sysfs of c1.m1" "c1|microsoft|secondary|qinq|0x8100|100|300|conform|1000|premium|$KEY" "$(sysfs c1.m1)"
 check_eq "sysfs of d1.p0 (no S-tag, bandwidth or service key)" \
-	"d1|private|primary|dot1q|0x88a8|0|400|0|standard|" "$(sysfs d1.p0)"
+	"d1|private|primary|dot1q|0x88a8|0|400|keep|0|standard|" "$(sysfs d1.p0)"
 check_eq "sysfs attributes are read-only (0444; the service key 0400)" \
 	"400 444" "$(sysfs_modes)"
 check_fail "writing a sysfs attribute fails" \
@@ -254,7 +258,7 @@ check_eq "ercfg stats d1" "$STATS_TEXT" "$(er stats d1)"
 check_eq "ercfg -j stats: circuit keys" '["name","peerings","ports"]' \
 	"$(er -j stats c1 | jq -c '.[0] | keys')"
 check_eq "ercfg -j stats: link keys and counters" \
-	'{"rx_bytes":0,"rx_dropped":0,"rx_packets":0,"tx_bytes":0,"tx_dropped":0,"tx_packets":0}' \
+	'{"rx_bytes":0,"rx_dropped":0,"rx_packets":0,"tx_bytes":0,"tx_dropped":0,"tx_dscp_rewritten":0,"tx_packets":0}' \
 	"$(er -j stats c1 | jq -S -c '[.[0].peerings[].links[].stats] | unique | .[]')"
 check_eq "ercfg -j stats: c1's ports" \
 	"[{\"encap\":\"qinq\",\"ifindex\":$(ifindex eth0),\"ifname\":\"eth0\",\"stats\":{\"rx_bad_tpid\":0,\"rx_malformed\":0,\"rx_unknown_ctag\":0,\"rx_unknown_stag\":0,\"rx_untagged\":0},\"tpid\":\"0x8100\"},{\"encap\":\"qinq\",\"ifindex\":$(ifindex eth1),\"ifname\":\"eth1\",\"stats\":{\"rx_bad_tpid\":0,\"rx_malformed\":0,\"rx_unknown_ctag\":0,\"rx_unknown_stag\":0,\"rx_untagged\":0},\"tpid\":\"0x8100\"}]" \
@@ -276,7 +280,7 @@ check_eq "ercfg show: the new bandwidth, sku and billing" \
 check_ok "ip link del c1.p0" ip -n "$EDGE" link del c1.p0
 check_eq "only c1.p0 is gone" "c1.m0 c1.m1 c1.p1 d1.p0" "$(erdev_ifaces "$EDGE")"
 check_eq "ercfg show marks it missing" \
-	"  peering: private  ctag: 200
+	"  peering: private  ctag: 200  dscp: keep
     interface: -  link: primary  lower: eth0  state: missing
     interface: c1.p1  link: secondary  lower: eth1  state: up" \
 	"$(er show c1 | sed -n '/peering: private/,/peering: microsoft/p' | sed '$d')"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # ercfg monitor: every event of the genetlink "monitor" group, in order,
 # as text and as JSON, from two monitors running at once: circuit created,
-# changed, deleted; peering created, deleted; an interface going up, losing
+# changed, deleted; peering created, changed, deleted; an interface going up, losing
 # its NIC's carrier, getting it back, going down; and nothing from another
 # namespace. Notifications never carry the circuit's service key (anyone in
 # the namespace may listen). SIGINT ends it with status 0.
@@ -16,7 +16,7 @@ source ./monitor_lib.sh
 erdev_require
 modprobe -q dummy 2>/dev/null
 ktap_print_header
-ktap_set_plan 17
+ktap_set_plan 18
 
 KEY=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0
 
@@ -52,6 +52,7 @@ slowwait 10 is_operstate c1.p0 UP
 ip -n "$EDGE" link set c1.p0 down
 er peering del c1 private
 er peering add c1 microsoft ctag 300
+er peering set c1 microsoft dscp keep
 er circuit del c1
 
 check_eq "text: every event, in order" \
@@ -64,11 +65,12 @@ link c1.p0 up
 link c1.p0 down
 peering del c1 private
 peering add c1 microsoft ctag 300
+peering set c1 microsoft dscp keep
 circuit del c1" "$(monitor_events t)"
 
 monitor_events j >"$ERDEV_TMP/j.json"
 check_eq "JSON: one object per line, the same events" \
-"circuit-add circuit-change peering-add link-change link-change link-change link-change peering-del peering-add circuit-del" \
+"circuit-add circuit-change peering-add link-change link-change link-change link-change peering-del peering-add peering-change circuit-del" \
 	"$(jq -r .event "$ERDEV_TMP/j.json" | paste -sd' ')"
 ev() { sed -n "${1}p" "$ERDEV_TMP/j.json" | jq -cS "${2:-.}"; }
 check_eq "JSON circuit-add" \
@@ -76,7 +78,7 @@ check_eq "JSON circuit-add" \
 	"$(ev 1)"
 check_eq "JSON circuit-change" "2000 premium" "$(ev 2 '"\(.bandwidth_mbps) \(.sku)"' | tr -d '"')"
 check_eq "JSON peering-add" \
-	'{"circuit":"c1","ctag":200,"event":"peering-add","ipv4":["192.168.100.128/30","192.168.100.132/30"],"links":[{"ifname":"c1.p0","operstate":"down","role":"primary"},{"ifname":"c1.p1","operstate":"down","role":"secondary"}],"type":"private"}' \
+	'{"circuit":"c1","ctag":200,"dscp":"keep","event":"peering-add","ipv4":["192.168.100.128/30","192.168.100.132/30"],"links":[{"ifname":"c1.p0","operstate":"down","role":"primary"},{"ifname":"c1.p1","operstate":"down","role":"secondary"}],"type":"private"}' \
 	"$(ev 3 '.links |= map(del(.ifindex))')"
 check_eq "JSON link-change: lower layer down" \
 	'{"circuit":"c1","event":"link-change","ifname":"c1.p0","operstate":"lowerlayerdown","role":"primary","type":"private"}' \
@@ -84,8 +86,11 @@ check_eq "JSON link-change: lower layer down" \
 check_eq "JSON link-change: the interface's ifindex" \
 	"$(ev 3 '.links[0].ifindex')" "$(ev 5 '.ifindex')"
 check_eq "JSON peering-del" '"private"' "$(ev 8 .type)"
+check_eq "JSON peering-change: the new dscp" \
+	'{"circuit":"c1","ctag":300,"dscp":"keep","event":"peering-change","links":[{"ifname":"c1.m0","operstate":"down","role":"primary"},{"ifname":"c1.m1","operstate":"down","role":"secondary"}],"type":"microsoft"}' \
+	"$(ev 10 '.links |= map(del(.ifindex))')"
 check_eq "JSON circuit-del: the circuit as it was" '"c1" 2000' \
-	"$(ev 10 '.name, .bandwidth_mbps' | paste -sd' ')"
+	"$(ev 11 '.name, .bandwidth_mbps' | paste -sd' ')"
 
 # The other namespace's monitor sees its own circuit only.
 # This one under valgrind on the 6.12 lane (valgrind_lane).

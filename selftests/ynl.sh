@@ -71,7 +71,7 @@ check_eq "ercfg sees the change" "2000 unlimited" \
 check_eq "peering-new (do) with an IPv4 subnet" "null" \
 	"$(ynl --do peering-new --json '{"peering": {"circuit": "y1", "type": "private", "ctag": 200, "ipv4-primary": {"addr": "c0a86480", "prefixlen": 30}}}' 2>&1)"
 check_eq "peering-get (do): C-tag, subnet, both links" \
-	'{"peering":{"circuit":"y1","ctag":200,"ipv4-primary":{"addr":"c0a86480","prefixlen":30},"link":[{"ifname":"y1.p0","operstate":2,"role":"primary"},{"ifname":"y1.p1","operstate":2,"role":"secondary"}],"type":"private"}}' \
+	'{"peering":{"circuit":"y1","ctag":200,"dscp":"keep","ipv4-primary":{"addr":"c0a86480","prefixlen":30},"link":[{"ifname":"y1.p0","operstate":2,"role":"primary"},{"ifname":"y1.p1","operstate":2,"role":"secondary"}],"type":"private"}}' \
 	"$(ynl --do peering-get --json '{"peering": {"circuit": "y1", "type": "private"}}' |
 		jq -cS '.peering.link |= map(del(.ifindex, ."lower-ifindex"))')"
 check_eq "ercfg show: the subnet" "192.168.100.128/30" \

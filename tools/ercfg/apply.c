@@ -120,6 +120,18 @@ static uint32_t want_billing(const struct request *f)
 	return req_has(f, OPT_BILLING) ? f->billing : ERDEV_BILLING_METERED;
 }
 
+static uint32_t want_dscp(const struct request *f)
+{
+	return req_has(f, OPT_DSCP) ? f->dscp : dscp_default(f->peering);
+}
+
+/* The kernel's dscp: a kernel that reports none has the default. */
+static uint32_t kernel_dscp(const struct er_peering *p)
+{
+	return has(p->has, ERDEV_A_PEERING_DSCP) ? p->dscp :
+						  dscp_default(p->type);
+}
+
 /* Whether the circuit must be deleted and created again to match @f. */
 static bool must_recreate(const struct request *f, const struct er_circuit *c)
 {
@@ -209,6 +221,28 @@ static int plan_set(struct planner *pl, const struct conf_line *fl,
 	return 0;
 }
 
+/* peering set for a dscp that differs, undone by a set of the kernel's. */
+static int plan_peering_set(struct planner *pl, const struct conf_line *fl,
+			    const struct er_peering *p)
+{
+	struct request set, undo;
+	struct step *s;
+
+	if (want_dscp(&fl->req) == kernel_dscp(p))
+		return 0;
+	name_request(&fl->req, CMD_PEERING_SET, &set);
+	name_request(&fl->req, CMD_PEERING_SET, &undo);
+	set.have = BIT(OPT_DSCP);
+	set.dscp = want_dscp(&fl->req);
+	undo.have = BIT(OPT_DSCP);
+	undo.dscp = kernel_dscp(p);
+	s = plan_step(&pl->part[PART_SET], &set, fl->line);
+	if (!s)
+		return -1;
+	undo_add(s, &undo);
+	return 0;
+}
+
 /* circuit del, undone by adding it and its peerings again. */
 static int plan_circuit_del(struct planner *pl, const struct kcircuit *kc,
 			    unsigned int line)
@@ -266,6 +300,8 @@ static int plan_peerings(struct planner *pl, const struct kcircuit *kc)
 		}
 		if (same_peering(&pl->conf->l[i].req, p)) {
 			pl->add[i] = false;
+			if (plan_peering_set(pl, &pl->conf->l[i], p))
+				return -1;
 			continue;
 		}
 		if (plan_peering_del(pl, kc, p, pl->conf->l[i].line))

@@ -74,8 +74,8 @@ static void put_subnets(struct nlmsghdr *nlh, const struct request *req)
 }
 
 /*
- * peering-new, peering-get, peering-del:
- * ERDEV_A_PEERING { CIRCUIT, TYPE, [CTAG], [IPV4_*, IPV6_*] }
+ * peering-new, peering-set, peering-get, peering-del:
+ * ERDEV_A_PEERING { CIRCUIT, TYPE, [CTAG], [IPV4_*, IPV6_*], [DSCP] }
  */
 static struct nlmsghdr *peering_msg(struct nl *nl, const struct request *req,
 				    uint8_t cmd)
@@ -91,6 +91,9 @@ static struct nlmsghdr *peering_msg(struct nl *nl, const struct request *req,
 			mnl_attr_put_u16(nlh, ERDEV_A_PEERING_CTAG, req->ctag);
 		put_subnets(nlh, req);
 	}
+	if ((cmd == ERDEV_CMD_PEERING_NEW || cmd == ERDEV_CMD_PEERING_SET) &&
+	    req_has(req, OPT_DSCP))
+		mnl_attr_put_u32(nlh, ERDEV_A_PEERING_DSCP, req->dscp);
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
 }
@@ -106,6 +109,8 @@ struct nlmsghdr *config_msg(struct nl *nl, const struct request *req)
 		return circuit_msg(nl, req, ERDEV_CMD_CIRCUIT_DEL);
 	case CMD_PEERING_ADD:
 		return peering_msg(nl, req, ERDEV_CMD_PEERING_NEW);
+	case CMD_PEERING_SET:
+		return peering_msg(nl, req, ERDEV_CMD_PEERING_SET);
 	case CMD_PEERING_DEL:
 		return peering_msg(nl, req, ERDEV_CMD_PEERING_DEL);
 	default:

@@ -41,6 +41,8 @@ static const char usage_text[] =
 "ercfg peering add NAME private|microsoft ctag ID\n"
 "                  [ipv4 PREFIX/29 | ipv4 PRIMARY/30,SECONDARY/30]\n"
 "                  [ipv6 PREFIX/125 | ipv6 PRIMARY/126,SECONDARY/126]\n"
+"                  [dscp conform|keep]\n"
+"ercfg peering set NAME private|microsoft [dscp conform|keep]\n"
 "ercfg peering del NAME private|microsoft\n"
 "ercfg show [NAME]          circuits, peerings, interfaces, addresses, ARP/ND\n"
 "ercfg stats [NAME]         counters per interface and per port\n"

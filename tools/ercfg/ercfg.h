@@ -24,6 +24,7 @@ enum ercfg_cmd {
 	CMD_CIRCUIT_DEL,
 	CMD_PEERING_ADD,
 	CMD_PEERING_DEL,
+	CMD_PEERING_SET,
 	CMD_SHOW,
 	CMD_STATS,
 };
@@ -42,6 +43,7 @@ enum ercfg_opt {
 	OPT_CTAG,
 	OPT_IPV4,
 	OPT_IPV6,
+	OPT_DSCP,
 	OPT_COUNT
 };
 
@@ -89,6 +91,7 @@ struct request {
 	uint32_t billing;		/* enum erdev_billing */
 	uint8_t service_key[UUID_LEN];
 	struct subnet subnet[SN_SLOTS];	/* by enum subnet_slot */
+	uint32_t dscp;			/* enum erdev_dscp */
 	/*
 	 * Where in argv NAME and each option's value were (0: not given),
 	 * for messages about them after parsing (apply --check's columns).
@@ -100,6 +103,13 @@ struct request {
 static inline bool req_has(const struct request *req, enum ercfg_opt opt)
 {
 	return req->have & BIT(opt);
+}
+
+/* The kernel's dscp for a peering that names none (erdev_nl_dscp()). */
+static inline uint32_t dscp_default(uint32_t peering)
+{
+	return peering == ERDEV_PEERING_TYPE_MICROSOFT ? ERDEV_DSCP_CONFORM :
+							 ERDEV_DSCP_KEEP;
 }
 
 /* errmsg.c */

@@ -117,8 +117,15 @@ static void text_peering(uint8_t cmd, const struct kcircuit *kc,
 
 	if (cmd != ERDEV_CMD_LINK_CHANGE_NTF) {
 		kpeering_request(kc, p, &req);
-		if (cmd == ERDEV_CMD_PEERING_DEL_NTF)
+		if (cmd == ERDEV_CMD_PEERING_DEL_NTF) {
 			req.cmd = CMD_PEERING_DEL;
+		} else if (cmd == ERDEV_CMD_PEERING_CHANGE_NTF) {
+			/* What peering-set can change, default or not. */
+			req.cmd = CMD_PEERING_SET;
+			req.have = has(p->has, ERDEV_A_PEERING_DSCP) ?
+				   BIT(OPT_DSCP) : 0;
+			req.dscp = p->dscp;
+		}
 		print_request(stdout, &req, false);
 		return;
 	}
@@ -146,6 +153,7 @@ static const char *const event_names[] = {
 	[ERDEV_CMD_PEERING_ADD_NTF]	= "peering-add",
 	[ERDEV_CMD_PEERING_DEL_NTF]	= "peering-del",
 	[ERDEV_CMD_LINK_CHANGE_NTF]	= "link-change",
+	[ERDEV_CMD_PEERING_CHANGE_NTF]	= "peering-change",
 };
 
 /* A name, or the number this version does not know. */
@@ -221,6 +229,8 @@ static void json_peering(struct json *j, uint8_t cmd, const char *circuit,
 		return;
 	}
 	json_uint(j, "ctag", p->ctag);
+	if (has(p->has, ERDEV_A_PEERING_DSCP))
+		json_name(j, "dscp", dscp_name(p->dscp), p->dscp);
 	json_subnets(j, "ipv4", &p->subnet[SN_IPV4_PRIMARY]);
 	json_subnets(j, "ipv6", &p->subnet[SN_IPV6_PRIMARY]);
 	json_begin_array(j, "links");

@@ -29,6 +29,11 @@ const char *const peering_names[2] = {
 	[ERDEV_PEERING_TYPE_MICROSOFT]	= "microsoft",
 };
 
+const char *const dscp_names[2] = {
+	[ERDEV_DSCP_KEEP]	= "keep",
+	[ERDEV_DSCP_CONFORM]	= "conform",
+};
+
 static const char *const role_names[2] = {
 	[ERDEV_LINK_ROLE_PRIMARY]	= "primary",
 	[ERDEV_LINK_ROLE_SECONDARY]	= "secondary",
@@ -97,6 +102,11 @@ const char *billing_name(uint32_t billing)
 const char *peering_name(uint32_t type)
 {
 	return NAME_OF(peering_names, type);
+}
+
+const char *dscp_name(uint32_t dscp)
+{
+	return NAME_OF(dscp_names, dscp);
 }
 
 const char *role_name(uint32_t role)

@@ -34,10 +34,12 @@ const char *billing_name(uint32_t billing);
 const char *peering_name(uint32_t type);
 const char *role_name(uint32_t role);
 const char *operstate_name(uint8_t operstate);
+const char *dscp_name(uint32_t dscp);
 extern const char *const encap_names[2];
 extern const char *const sku_names[3];
 extern const char *const billing_names[2];
 extern const char *const peering_names[2];
+extern const char *const dscp_names[2];
 
 const char *neigh_state_name(uint16_t nud);
 

@@ -35,7 +35,9 @@ bool parse_no_devices;
 			  BIT(OPT_BANDWIDTH) | BIT(OPT_SKU) | BIT(OPT_BILLING) | \
 			  BIT(OPT_SERVICE_KEY))
 #define OPTS_CIRCUIT_SET (BIT(OPT_BANDWIDTH) | BIT(OPT_SKU) | BIT(OPT_BILLING))
-#define OPTS_PEERING_ADD (BIT(OPT_CTAG) | BIT(OPT_IPV4) | BIT(OPT_IPV6))
+#define OPTS_PEERING_ADD (BIT(OPT_CTAG) | BIT(OPT_IPV4) | BIT(OPT_IPV6) | \
+			  BIT(OPT_DSCP))
+#define OPTS_PEERING_SET BIT(OPT_DSCP)
 
 static const struct command {
 	const char *object;
@@ -49,6 +51,8 @@ static const struct command {
 	{ "circuit", "del", CMD_CIRCUIT_DEL, ARG_NAME, 0 },
 	{ "peering", "add", CMD_PEERING_ADD, ARG_NAME | ARG_TYPE,
 	  OPTS_PEERING_ADD },
+	{ "peering", "set", CMD_PEERING_SET, ARG_NAME | ARG_TYPE,
+	  OPTS_PEERING_SET },
 	{ "peering", "del", CMD_PEERING_DEL, ARG_NAME | ARG_TYPE, 0 },
 	{ "show", NULL, CMD_SHOW, ARG_NAME_OPT, 0 },
 	{ "stats", NULL, CMD_STATS, ARG_NAME_OPT, 0 },
@@ -340,6 +344,15 @@ static int opt_ipv6(struct request *req, const char *val)
 	return opt_subnets(req, AF_INET6, val);
 }
 
+static int opt_dscp(struct request *req, const char *val)
+{
+	if (!name_to_value(dscp_names, ARRAY_SIZE(dscp_names), val,
+			   &req->dscp))
+		return 0;
+	errmsg("invalid dscp \"%s\" (conform|keep)", shown(val));
+	return -1;
+}
+
 static const struct option_word {
 	const char *word;
 	enum ercfg_opt opt;
@@ -357,6 +370,7 @@ static const struct option_word {
 	{ "ctag",	 OPT_CTAG,	  opt_ctag },
 	{ "ipv4",	 OPT_IPV4,	  opt_ipv4 },
 	{ "ipv6",	 OPT_IPV6,	  opt_ipv6 },
+	{ "dscp",	 OPT_DSCP,	  opt_dscp },
 };
 
 static const struct option_word *find_option(const char *word,
@@ -543,6 +557,17 @@ static int find_device(const char *name, uint32_t *ifindex)
 	return -1;
 }
 
+/* As the kernel's erdev_nl_dscp(): Microsoft's rule, for Microsoft only. */
+static int check_dscp(const struct request *req)
+{
+	if (!req_has(req, OPT_DSCP) || req->dscp != ERDEV_DSCP_CONFORM ||
+	    req->peering == ERDEV_PEERING_TYPE_MICROSOFT)
+		return 0;
+	parse_word = req->opt_word[OPT_DSCP];
+	errmsg("dscp conform is for microsoft peering only");
+	return -1;
+}
+
 static int check_request(struct request *req)
 {
 	switch (req->cmd) {
@@ -563,7 +588,9 @@ static int check_request(struct request *req)
 			errmsg("\"ctag\" is required");
 			return -1;
 		}
-		return 0;
+		return check_dscp(req);
+	case CMD_PEERING_SET:
+		return check_dscp(req);
 	default:
 		return 0;
 	}

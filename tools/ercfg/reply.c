@@ -176,6 +176,8 @@ static int parse_peering_attr(const struct nlattr *attr, struct er_peering *p)
 		return get_u32(attr, &p->type);
 	case ERDEV_A_PEERING_CTAG:
 		return get_u16(attr, &p->ctag);
+	case ERDEV_A_PEERING_DSCP:
+		return get_u32(attr, &p->dscp);
 	case ERDEV_A_PEERING_LINK:
 		return parse_link(attr, p);
 	default:

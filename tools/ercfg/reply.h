@@ -39,6 +39,7 @@ struct er_peering {
 	unsigned int has;		/* BIT(ERDEV_A_PEERING_*) */
 	uint32_t type;
 	uint16_t ctag;
+	uint32_t dscp;			/* enum erdev_dscp */
 	struct er_link link[ER_LINKS];	/* by role */
 	struct subnet subnet[SN_SLOTS];	/* family 0: none */
 };

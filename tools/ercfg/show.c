@@ -38,6 +38,8 @@ static const struct counter tx_counters[] = {
 	{ ERDEV_A_STATS_TX_PACKETS,	"tx-packets",	"tx_packets" },
 	{ ERDEV_A_STATS_TX_BYTES,	"tx-bytes",	"tx_bytes" },
 	{ ERDEV_A_STATS_TX_DROPPED,	"tx-dropped",	"tx_dropped" },
+	{ ERDEV_A_STATS_TX_DSCP_REWRITTEN, "tx-dscp-rewritten",
+	  "tx_dscp_rewritten" },
 };
 
 static const struct counter port_counters[] = {
@@ -234,11 +236,15 @@ static void text_peering(struct printer *p, const struct er_circuit *c,
 			 const struct er_peering *pe)
 {
 	struct tline l = { p->f, 2, 0 };
+	char num[NUM_BUFSIZ];
 	uint32_t role;
 
 	tl_field(&l, "peering", "%s", peering_name(pe->type));
 	if (has(pe->has, ERDEV_A_PEERING_CTAG))
 		tl_field(&l, "ctag", "%u", pe->ctag);
+	if (has(pe->has, ERDEV_A_PEERING_DSCP))
+		tl_field(&l, "dscp", "%s",
+			 enum_str(dscp_name(pe->dscp), pe->dscp, num));
 	tl_end(&l);
 	for (role = 0; role < ER_LINKS; role++) {
 		if (pe->link[role].present)
@@ -456,6 +462,8 @@ static void json_peering(struct printer *p, const struct er_peering *pe)
 	json_begin_object(j, NULL);
 	json_string(j, "type", peering_name(pe->type));
 	json_opt_uint(j, "ctag", has(pe->has, ERDEV_A_PEERING_CTAG), pe->ctag);
+	json_enum(j, "dscp", has(pe->has, ERDEV_A_PEERING_DSCP),
+		      dscp_name(pe->dscp), pe->dscp);
 	json_begin_array(j, "links");
 	for (i = 0; i < ER_LINKS; i++) {
 		if (pe->link[i].present)

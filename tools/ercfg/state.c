@@ -134,6 +134,12 @@ void kpeering_request(const struct kcircuit *kc, const struct er_peering *p,
 	req->peering = p->type;
 	req->have = BIT(OPT_CTAG);
 	req->ctag = p->ctag;
+	/* dscp only when it is not the default, as a FILE would say it. */
+	if (has(p->has, ERDEV_A_PEERING_DSCP) &&
+	    p->dscp != dscp_default(p->type)) {
+		req->have |= BIT(OPT_DSCP);
+		req->dscp = p->dscp;
+	}
 	memcpy(req->subnet, p->subnet, sizeof(req->subnet));
 	if (p->subnet[SN_IPV4_PRIMARY].family ||
 	    p->subnet[SN_IPV4_SECONDARY].family)
@@ -201,15 +207,25 @@ static void print_circuit_options(FILE *f, const struct request *req)
 			format_uuid(req->service_key, buf));
 }
 
+static void print_dscp(FILE *f, const struct request *req)
+{
+	char buf[16];
+
+	if (req_has(req, OPT_DSCP))
+		fprintf(f, " dscp %s", name_or_num(dscp_name(req->dscp),
+						   req->dscp, buf, sizeof(buf)));
+}
+
 void print_request(FILE *f, const struct request *req, bool file_form)
 {
 	static const char *const verbs[] = {
 		[CMD_CIRCUIT_ADD] = "add", [CMD_CIRCUIT_SET] = "set",
 		[CMD_CIRCUIT_DEL] = "del", [CMD_PEERING_ADD] = "add",
-		[CMD_PEERING_DEL] = "del",
+		[CMD_PEERING_DEL] = "del", [CMD_PEERING_SET] = "set",
 	};
 	bool peering = req->cmd == CMD_PEERING_ADD ||
-		       req->cmd == CMD_PEERING_DEL;
+		       req->cmd == CMD_PEERING_DEL ||
+		       req->cmd == CMD_PEERING_SET;
 	char buf[16];
 
 	fputs(peering ? "peering" : "circuit", f);
@@ -231,6 +247,10 @@ void print_request(FILE *f, const struct request *req, bool file_form)
 			print_subnets(f, "ipv4", &req->subnet[SN_IPV4_PRIMARY]);
 		if (req_has(req, OPT_IPV6))
 			print_subnets(f, "ipv6", &req->subnet[SN_IPV6_PRIMARY]);
+		print_dscp(f, req);
+		break;
+	case CMD_PEERING_SET:
+		print_dscp(f, req);
 		break;
 	default:
 		break;

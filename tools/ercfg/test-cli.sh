@@ -273,6 +273,19 @@ peering add c1 private ctag 200 ipv6 fd00::4/125 => IPv6 prefix "fd00::4/125" is
 peering add c1 microsoft ctag 300 ipv6 fd00::/125 => IPv6 prefix "fd00::/125" is private space (microsoft peering needs public)
 peering add c1 microsoft ctag 300 ipv6 fe80::/125 => IPv6 prefix "fe80::/125" is private space (microsoft peering needs public)
 peering add c1 microsoft ctag 300 ipv6 2001:db8::/126,2001:db8::/126 => IPv6 prefix "2001:db8::/126" is both primary and secondary
+peering add c1 microsoft ctag 300 dscp => "dscp" needs a value
+peering add c1 microsoft ctag 300 dscp zero => invalid dscp "zero" (conform|keep)
+peering add c1 microsoft ctag 300 dscp Conform => invalid dscp "Conform" (conform|keep)
+peering add c1 microsoft ctag 300 dscp keep dscp keep => "dscp" given twice
+peering add c1 private ctag 200 dscp conform => dscp conform is for microsoft peering only
+peering set => missing circuit name
+peering set c1 => missing peering type
+peering set c1 public dscp keep => invalid peering type "public" (private|microsoft)
+peering set c1 microsoft ctag 300 => unknown word "ctag"
+peering set c1 microsoft ipv4 203.0.113.0/29 => unknown word "ipv4"
+peering set c1 microsoft dscp => "dscp" needs a value
+peering set c1 microsoft dscp 0 => invalid dscp "0" (conform|keep)
+peering set c1 private dscp conform => dscp conform is for microsoft peering only
 peering add c1 private ipv4 1.2.3.0/29 => "ctag" is required
 circuit add c1 stag 1 primary lo ipv4 1.2.3.0/29 => unknown word "ipv4"
 peering del => missing circuit name
@@ -796,6 +809,11 @@ peering add c1 private ctag 200
 peering add c1 microsoft ctag 4094
 peering add c1 private ctag 200 ipv4 192.168.100.128/29 ipv6 fd00:100::/125
 peering add c1 microsoft ipv6 2001:db8:300::/126,2001:db8:300::8/126 ctag 300 ipv4 203.0.113.0/30,203.0.113.8/30
+peering add c1 microsoft ctag 300 dscp keep
+peering add c1 private ctag 200 dscp keep
+peering set c1 microsoft
+peering set c1 microsoft dscp conform
+peering set c1 private dscp keep
 peering del c1 private
 peering del c1 microsoft
 dump

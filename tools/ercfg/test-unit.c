@@ -583,6 +583,7 @@ static const struct attr_spec peering_spec[] = {
 	[ERDEV_A_PEERING_IPV4_SECONDARY] = SUBNET_NEST("ipv4-secondary"),
 	[ERDEV_A_PEERING_IPV6_PRIMARY]	 = SUBNET_NEST("ipv6-primary"),
 	[ERDEV_A_PEERING_IPV6_SECONDARY] = SUBNET_NEST("ipv6-secondary"),
+	[ERDEV_A_PEERING_DSCP]		 = { "dscp", A_U32 },
 };
 
 static const struct attr_spec erdev_spec[] = {
@@ -964,8 +965,10 @@ static struct nlmsghdr *fx_msg(char *buf, uint8_t cmd)
 	return nlh;
 }
 
+/* Counters first..last, and @extra if not 0, each base + its number. */
 static void fx_stats(struct nlmsghdr *nlh, unsigned int attr,
-		     unsigned int first, unsigned int last, uint64_t base)
+		     unsigned int first, unsigned int last, unsigned int extra,
+		     uint64_t base)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, attr);
 	unsigned int i;
@@ -973,6 +976,8 @@ static void fx_stats(struct nlmsghdr *nlh, unsigned int attr,
 	mnl_attr_put(nlh, ERDEV_A_STATS_PAD, 0, NULL);
 	for (i = first; i <= last; i++)
 		mnl_attr_put_u64(nlh, i, base + i);
+	if (extra)
+		mnl_attr_put_u64(nlh, extra, base + extra);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -989,7 +994,8 @@ static void fx_link(struct nlmsghdr *nlh, bool stats, uint32_t role,
 	mnl_attr_put_u8(nlh, ERDEV_A_LINK_OPERSTATE, operstate);
 	if (stats)
 		fx_stats(nlh, ERDEV_A_LINK_STATS, ERDEV_A_STATS_RX_PACKETS,
-			 ERDEV_A_STATS_TX_DROPPED, ifindex * 1000);
+			 ERDEV_A_STATS_TX_DROPPED,
+			 ERDEV_A_STATS_TX_DSCP_REWRITTEN, ifindex * 1000);
 	mnl_attr_put_u32(nlh, ERDEV_A_LINK_ROLE, role);
 	mnl_attr_nest_end(nlh, nest);
 }
@@ -1002,6 +1008,9 @@ static struct nlattr *fx_peering(struct nlmsghdr *nlh, const char *circuit,
 	mnl_attr_put_strz(nlh, ERDEV_A_PEERING_CIRCUIT, circuit);
 	mnl_attr_put_u32(nlh, ERDEV_A_PEERING_TYPE, type);
 	mnl_attr_put_u16(nlh, ERDEV_A_PEERING_CTAG, ctag);
+	mnl_attr_put_u32(nlh, ERDEV_A_PEERING_DSCP,
+			 type == ERDEV_PEERING_TYPE_MICROSOFT ?
+			 ERDEV_DSCP_CONFORM : ERDEV_DSCP_KEEP);
 	return nest;
 }
 
@@ -1055,7 +1064,7 @@ static void fx_port(struct nlmsghdr *nlh, uint32_t ifindex,
 	mnl_attr_put_u32(nlh, ERDEV_A_PORT_ENCAP, ERDEV_ENCAP_QINQ);
 	mnl_attr_put_u16(nlh, ERDEV_A_PORT_TPID, htons(0x8100));
 	fx_stats(nlh, ERDEV_A_PORT_STATS, ERDEV_A_STATS_RX_UNKNOWN_STAG,
-		 ERDEV_A_STATS_RX_MALFORMED, base);
+		 ERDEV_A_STATS_RX_MALFORMED, 0, base);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -1162,14 +1171,14 @@ static const char show_text[] =
 "  primary: lo  secondary: 99999\n"
 "  bandwidth: 1gbit  sku: standard  billing: metered\n"
 "  service-key: 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n"
-"  peering: private  ctag: 200\n"
+"  peering: private  ctag: 200  dscp: keep\n"
 "    interface: c1.p0  link: primary  lower: lo  state: up\n"
 "      ipv4: 192.168.100.129/30  microsoft: 192.168.100.130  arp: reachable\n"
 "      ipv6: fd00:100::1/126  microsoft: fd00:100::2  nd: stale\n"
 "    interface: c1.p1  link: secondary  lower: 99999  state: lowerlayerdown\n"
 "      ipv4: 192.168.100.133/30  microsoft: 192.168.100.134  arp: failed\n"
 "      ipv6: fd00:100::5/126  microsoft: fd00:100::6  nd: none\n"
-"  peering: microsoft  ctag: 300\n"
+"  peering: microsoft  ctag: 300  dscp: conform\n"
 "    interface: c1.m0  link: primary  lower: lo  state: down\n"
 "      ipv4: 203.0.113.1/30  microsoft: 203.0.113.2  arp: incomplete\n"
 "    interface: -  link: secondary  lower: 99999  state: missing\n"
@@ -1193,7 +1202,7 @@ static const char show_json[] =
 "\"bandwidth_mbps\":1000,\"sku\":\"standard\",\"billing\":\"metered\","
 "\"service_key\":\"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\","
 "\"peerings\":["
-"{\"type\":\"private\",\"ctag\":200,\"links\":["
+"{\"type\":\"private\",\"ctag\":200,\"dscp\":\"keep\",\"links\":["
 "{\"role\":\"primary\",\"ifname\":\"c1.p0\",\"ifindex\":10,"
 "\"lower\":\"lo\",\"lower_ifindex\":1,\"operstate\":\"up\","
 SUBNET("ipv4", "192.168.100.128/30", "192.168.100.129", "192.168.100.130",
@@ -1207,7 +1216,7 @@ SUBNET("ipv4", "192.168.100.132/30", "192.168.100.133", "192.168.100.134",
        "\"failed\"") ","
 SUBNET("ipv6", "fd00:100::4/126", "fd00:100::5", "fd00:100::6",
        "\"none\"") "}]},"
-"{\"type\":\"microsoft\",\"ctag\":300,\"links\":["
+"{\"type\":\"microsoft\",\"ctag\":300,\"dscp\":\"conform\",\"links\":["
 "{\"role\":\"primary\",\"ifname\":\"c1.m0\",\"ifindex\":12,"
 "\"lower\":\"lo\",\"lower_ifindex\":1,\"operstate\":\"down\","
 SUBNET("ipv4", "203.0.113.0/30", "203.0.113.1", "203.0.113.2",
@@ -1220,17 +1229,20 @@ SUBNET("ipv4", "203.0.113.0/30", "203.0.113.1", "203.0.113.2",
 
 static const char stats_text[] =
 "circuit: c1\n"
-"  peering: private  ctag: 200\n"
+"  peering: private  ctag: 200  dscp: keep\n"
 "    interface: c1.p0  link: primary  lower: lo  state: up\n"
 "      rx-packets: 10002  rx-bytes: 10003  rx-dropped: 10006\n"
-"      tx-packets: 10004  tx-bytes: 10005  tx-dropped: 10007\n"
+"      tx-packets: 10004  tx-bytes: 10005  tx-dropped: 10007  "
+"tx-dscp-rewritten: 10013\n"
 "    interface: c1.p1  link: secondary  lower: 99999  state: lowerlayerdown\n"
 "      rx-packets: 11002  rx-bytes: 11003  rx-dropped: 11006\n"
-"      tx-packets: 11004  tx-bytes: 11005  tx-dropped: 11007\n"
-"  peering: microsoft  ctag: 300\n"
+"      tx-packets: 11004  tx-bytes: 11005  tx-dropped: 11007  "
+"tx-dscp-rewritten: 11013\n"
+"  peering: microsoft  ctag: 300  dscp: conform\n"
 "    interface: c1.m0  link: primary  lower: lo  state: down\n"
 "      rx-packets: 12002  rx-bytes: 12003  rx-dropped: 12006\n"
-"      tx-packets: 12004  tx-bytes: 12005  tx-dropped: 12007\n"
+"      tx-packets: 12004  tx-bytes: 12005  tx-dropped: 12007  "
+"tx-dscp-rewritten: 12013\n"
 "    interface: -  link: secondary  lower: 99999  state: missing\n"
 "\n"
 "circuit: d1\n"
@@ -1248,7 +1260,8 @@ static const char stats_text[] =
 #define LINK_STATS(n) \
 	"\"stats\":{\"rx_packets\":" n "002,\"rx_bytes\":" n "003," \
 	"\"rx_dropped\":" n "006,\"tx_packets\":" n "004," \
-	"\"tx_bytes\":" n "005,\"tx_dropped\":" n "007}"
+	"\"tx_bytes\":" n "005,\"tx_dropped\":" n "007," \
+	"\"tx_dscp_rewritten\":" n "013}"
 #define PORT(name, index, n) \
 	"{\"ifname\":" name ",\"ifindex\":" index ",\"encap\":\"qinq\"," \
 	"\"tpid\":\"0x8100\",\"stats\":{\"rx_unknown_stag\":" n "08," \
@@ -1257,14 +1270,14 @@ static const char stats_text[] =
 
 static const char stats_json[] =
 "[{\"name\":\"c1\",\"peerings\":["
-"{\"type\":\"private\",\"ctag\":200,\"links\":["
+"{\"type\":\"private\",\"ctag\":200,\"dscp\":\"keep\",\"links\":["
 "{\"role\":\"primary\",\"ifname\":\"c1.p0\",\"ifindex\":10,"
 "\"lower\":\"lo\",\"lower_ifindex\":1,\"operstate\":\"up\","
 LINK_STATS("10") "},"
 "{\"role\":\"secondary\",\"ifname\":\"c1.p1\",\"ifindex\":11,"
 "\"lower\":null,\"lower_ifindex\":99999,"
 "\"operstate\":\"lowerlayerdown\"," LINK_STATS("11") "}]},"
-"{\"type\":\"microsoft\",\"ctag\":300,\"links\":["
+"{\"type\":\"microsoft\",\"ctag\":300,\"dscp\":\"conform\",\"links\":["
 "{\"role\":\"primary\",\"ifname\":\"c1.m0\",\"ifindex\":12,"
 "\"lower\":\"lo\",\"lower_ifindex\":1,\"operstate\":\"down\","
 LINK_STATS("12") "}]}],"

@@ -339,6 +339,8 @@ CIRCUIT_SETTABLE = ("bandwidth", "sku", "billing")
 SUBNETS = ("ipv4-primary", "ipv4-secondary", "ipv6-primary",
            "ipv6-secondary")
 PEERING_SUFFIX = ("p", "m")
+# dscp by peering type when the request names none: keep, conform
+DSCP_DEFAULT = (0, 1)
 
 
 class Model:
@@ -386,13 +388,18 @@ class Model:
             del self.circuits[c["name"]]
             self.forget_ifnames(c["name"] + ".")
         elif op == "peering-new":
-            m = {"ctag": p["ctag"]}
+            m = {"ctag": p["ctag"],
+                 "dscp": p.get("dscp", DSCP_DEFAULT[p["type"]])}
             for s in SUBNETS:
                 if s in p:
                     m[s] = [p[s]["addr"].hex(), p[s]["prefixlen"]]
             self.circuits[p["circuit"]]["peerings"][str(p["type"])] = m
             self.forget_ifnames("%s.%s" % (p["circuit"],
                                            PEERING_SUFFIX[p["type"]]))
+        elif op == "peering-set":
+            if "dscp" in p:
+                self.circuits[p["circuit"]]["peerings"][str(p["type"])][
+                    "dscp"] = p["dscp"]
         elif op == "peering-del":
             del self.circuits[p["circuit"]]["peerings"][str(p["type"])]
             self.forget_ifnames("%s.%s" % (p["circuit"],
@@ -420,7 +427,7 @@ def kernel_model(spec, bodies):
             mc["service-key"] = mc["service-key"].hex()
         mc["peerings"] = {}
         for p in c.get("peering", []):
-            mp = {"ctag": p["ctag"]}
+            mp = {"ctag": p["ctag"], "dscp": p.get("dscp")}
             for s in SUBNETS:
                 if s in p:
                     mp[s] = [p[s]["addr"].hex(), p[s]["prefixlen"]]
@@ -534,6 +541,12 @@ class Gen:
                 if r.random() < 0.5:
                     p[s] = self.subnet(p["type"], s.startswith("ipv6"),
                                        r.random() < 0.9)
+        # conform is for microsoft peering (1) only; now and then asked of
+        # private peering, to be refused
+        if op in ("peering-new", "peering-set") and \
+                r.random() < (0.3 if op == "peering-new" else 0.9):
+            p["dscp"] = r.randrange(2) if p["type"] == 1 or \
+                r.random() < 0.1 else 0
         return {"peering": p}
 
     def request(self, name):
@@ -861,7 +874,7 @@ class Fuzzer:
         err, _, _ = self.dump_nl.recv(seq, parts=1)
         for _ in range(r.randint(1, 3)):
             op = r.choice(["circuit-new", "circuit-del", "peering-new",
-                           "peering-del", "circuit-set"])
+                           "peering-del", "circuit-set", "peering-set"])
             cmdid, op_doc = self.spec.ops[op]
             aset = op_doc["attribute-set"]
             tree = to_tree(self.spec, aset, self.gen.request(op))
@@ -1042,6 +1055,9 @@ class Fuzzer:
             ("peering-del", ensure(with_peering), gen_req(
                 "peering-del", {"peering": {"circuit": "f1", "type": 0}}),
              clear),
+            ("peering-set", ensure(with_peering), gen_req(
+                "peering-set", {"peering": {"circuit": "f1", "type": 0,
+                                            "dscp": 0}}), clear),
         ]
         for what, value in (("up", None), ("down", None), ("mtu", 1400),
                             ("mac", b"\x02\x00\x00\x00\x00\x42"),

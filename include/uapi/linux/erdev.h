@@ -62,6 +62,19 @@ enum erdev_link_role {
 	ERDEV_LINK_ROLE_SECONDARY,
 };
 
+/**
+ * enum erdev_dscp - What a peering's interfaces do with the DSCP of the IPv4
+ *   and IPv6 frames they send.
+ * @ERDEV_DSCP_KEEP: Unchanged. The private peering's default and only setting.
+ * @ERDEV_DSCP_CONFORM: Microsoft peering honours only DSCP 46 (EF), 34 (AF41),
+ *   18 (AF21), 10 (AF11) and 0: any other value leaves as 0, the ECN bits kept
+ *   and the IPv4 header checksum updated. The microsoft peering's default.
+ */
+enum erdev_dscp {
+	ERDEV_DSCP_KEEP,
+	ERDEV_DSCP_CONFORM,
+};
+
 enum {
 	ERDEV_A_STATS_PAD = 1,
 	ERDEV_A_STATS_RX_PACKETS,
@@ -75,6 +88,7 @@ enum {
 	ERDEV_A_STATS_RX_UNTAGGED,
 	ERDEV_A_STATS_RX_BAD_TPID,
 	ERDEV_A_STATS_RX_MALFORMED,
+	ERDEV_A_STATS_TX_DSCP_REWRITTEN,
 
 	__ERDEV_A_STATS_MAX,
 	ERDEV_A_STATS_MAX = (__ERDEV_A_STATS_MAX - 1)
@@ -120,6 +134,7 @@ enum {
 	ERDEV_A_PEERING_IPV4_SECONDARY,
 	ERDEV_A_PEERING_IPV6_PRIMARY,
 	ERDEV_A_PEERING_IPV6_SECONDARY,
+	ERDEV_A_PEERING_DSCP,
 
 	__ERDEV_A_PEERING_MAX,
 	ERDEV_A_PEERING_MAX = (__ERDEV_A_PEERING_MAX - 1)
@@ -166,6 +181,8 @@ enum {
 	ERDEV_CMD_PEERING_ADD_NTF,
 	ERDEV_CMD_PEERING_DEL_NTF,
 	ERDEV_CMD_LINK_CHANGE_NTF,
+	ERDEV_CMD_PEERING_SET,
+	ERDEV_CMD_PEERING_CHANGE_NTF,
 
 	__ERDEV_CMD_MAX,
 	ERDEV_CMD_MAX = (__ERDEV_CMD_MAX - 1)
