@@ -42,7 +42,8 @@ static bool erdev_dscp_allowed(u8 dsfield)
  * header may be shared with a clone (TCP keeps one for retransmission, a
  * tap another): skb_ensure_writable() gives us our own copy first.
  * ipv4_change_dsfield() fixes the IPv4 header checksum; IPv6 has none, and
- * neither pseudo-header covers the traffic class. False: out of memory.
+ * neither pseudo-header covers the traffic class. False: out of memory,
+ * and the frame is dropped rather than sent with a DSCP Microsoft refuses.
  */
 static bool erdev_dscp_conform(struct sk_buff *skb, struct erdev_dev *priv)
 {
@@ -51,17 +52,20 @@ static bool erdev_dscp_conform(struct sk_buff *skb, struct erdev_dev *priv)
 	__be16 proto;
 	u8 dsfield;
 
-	if (!pskb_may_pull(skb, ETH_HLEN))
+	/* The stack and packet sockets put the Ethernet header in the head. */
+	if (unlikely(skb_headlen(skb) < ETH_HLEN))
 		return true;
-	proto = eth_hdr(skb)->h_proto;
+	proto = ((struct ethhdr *)skb->data)->h_proto;
 	if (proto == htons(ETH_P_IP))
 		hlen = sizeof(struct iphdr);
 	else if (proto == htons(ETH_P_IPV6))
 		hlen = sizeof(struct ipv6hdr);
 	else
 		return true;
-	if (!pskb_may_pull(skb, ETH_HLEN + hlen))
+	if (unlikely(skb->len < ETH_HLEN + hlen))
 		return true;		/* a runt: nothing to rewrite */
+	if (unlikely(!pskb_may_pull(skb, ETH_HLEN + hlen)))
+		return false;
 
 	if (proto == htons(ETH_P_IP))
 		dsfield = ipv4_get_dsfield((struct iphdr *)(skb->data + ETH_HLEN));
