@@ -18,6 +18,8 @@
 #    port_rx_malformed and is dropped;
 #  - plain IP and an 8021q device on eth0 keep working next to erdev;
 #  - frames for an interface that is down count as its rx_dropped;
+#  - ercfg stats --watch: rates from the second round on, 0 for an idle
+#    interface, status 0 on SIGINT;
 #  - a dot1q port: its VLANs, unknown VLANs, the wrong TPID, untagged.
 # timeout: 300
 
@@ -72,6 +74,31 @@ all_stats()
 	echo
 }
 
+# watch_rounds: ercfg -j stats c1 --watch 1 across 5 pings over c1.p0,
+# until 4 rounds are out; then SIGINT, which must end it with status 0.
+watch_rounds()
+{
+	local pid rc
+
+	er -j stats c1 --watch 1 >"$ERDEV_TMP/watch.json" 2>"$ERDEV_TMP/watch.err" &
+	pid=$!
+	busywait 20000 test -s "$ERDEV_TMP/watch.json" &&
+		erdev_ping "$EDGE" 10.1.0.2 5 &&
+		slowwait 20 eval '[ "$(wc -l <"$ERDEV_TMP/watch.json")" -ge 4 ]'
+	rc=$?
+	kill -INT "$pid"
+	wait "$pid" || rc=1
+	return $rc
+}
+
+# watch_rates ROUNDS JQ: "rx_bps tx_bps" of link JQ of c1's first peering
+# in each of ROUNDS (a jq slice of the rounds), unique.
+watch_rates()
+{
+	jq -s -c "[.$1[] | .[0].peerings[0].links[$2].stats |
+		\"\\(.rx_bps) \\(.tx_bps)\"] | unique" "$ERDEV_TMP/watch.json"
+}
+
 d1_setup()
 {
 	er circuit add d1 encap dot1q primary eth0 &&
@@ -81,7 +108,7 @@ d1_setup()
 
 ktap_print_header
 erdev_require ping ethtool
-ktap_set_plan 33
+ktap_set_plan 37
 erdev_tmpdir
 
 if ! erdev_topo; then
@@ -189,6 +216,16 @@ check_ok "an 8021q device (VLAN 50) on eth0 works next to erdev" \
 	erdev_ping "$EDGE" 10.50.0.2
 check_eq "VLAN 50 frames went to the 8021q device before erdev saw them" \
 	"1 5 7 5 3" "$(port_counters "$EDGE" c1.p0)"
+
+# stats --watch: a round a second with the bit rates since the last.
+check_ok "ercfg -j stats c1 --watch 1: 4 rounds, SIGINT ends it with status 0" \
+	watch_rounds
+check_eq "first round: no rates yet" '["null null"]' "$(watch_rates '[0:1]' 0)"
+check_eq "c1.p0 sent the pings: a round with tx_bps above 0" true \
+	"$(jq -s '[.[1:][] | .[0].peerings[0].links[0].stats.tx_bps > 0] | any' \
+		"$ERDEV_TMP/watch.json")"
+check_eq "c1.p1, idle: exactly 0 bit/s in every later round" '["0 0"]' \
+	"$(watch_rates '[1:]' 1)"
 
 # A dot1q port on eth0 (the qinq port goes away with c1).
 check_ok "circuit c1 deleted" er circuit del c1

@@ -46,6 +46,7 @@ static const char usage_text[] =
 "ercfg peering del NAME private|microsoft\n"
 "ercfg show [NAME]          circuits, peerings, interfaces, addresses, ARP/ND\n"
 "ercfg stats [NAME]         counters per interface and per port\n"
+"ercfg stats [NAME] --watch N  the same every N seconds, with bit rates\n"
 "ercfg -j|-p show|stats ...  the same as JSON (-p: indented)\n"
 "ercfg apply [--dry-run] [--allow-empty] FILE|-  circuits as FILE says\n"
 "ercfg apply --check FILE|-  check FILE alone: no module, no NICs needed\n"

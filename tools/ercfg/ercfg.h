@@ -44,6 +44,7 @@ enum ercfg_opt {
 	OPT_IPV4,
 	OPT_IPV6,
 	OPT_DSCP,
+	OPT_WATCH,
 	OPT_COUNT
 };
 
@@ -92,6 +93,7 @@ struct request {
 	uint8_t service_key[UUID_LEN];
 	struct subnet subnet[SN_SLOTS];	/* by enum subnet_slot */
 	uint32_t dscp;			/* enum erdev_dscp */
+	unsigned int watch;		/* stats --watch: seconds, 0: once */
 	/*
 	 * Where in argv NAME and each option's value were (0: not given),
 	 * for messages about them after parsing (apply --check's columns).

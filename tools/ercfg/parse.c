@@ -38,6 +38,8 @@ bool parse_no_devices;
 #define OPTS_PEERING_ADD (BIT(OPT_CTAG) | BIT(OPT_IPV4) | BIT(OPT_IPV6) | \
 			  BIT(OPT_DSCP))
 #define OPTS_PEERING_SET BIT(OPT_DSCP)
+#define OPTS_STATS	 BIT(OPT_WATCH)
+#define WATCH_MAX	 3600	/* seconds */
 
 static const struct command {
 	const char *object;
@@ -55,7 +57,7 @@ static const struct command {
 	  OPTS_PEERING_SET },
 	{ "peering", "del", CMD_PEERING_DEL, ARG_NAME | ARG_TYPE, 0 },
 	{ "show", NULL, CMD_SHOW, ARG_NAME_OPT, 0 },
-	{ "stats", NULL, CMD_STATS, ARG_NAME_OPT, 0 },
+	{ "stats", NULL, CMD_STATS, ARG_NAME_OPT, OPTS_STATS },
 };
 
 /* 1 to ERDEV_CIRCUIT_NAME_LEN of [A-Za-z0-9_-], first a letter. */
@@ -353,6 +355,22 @@ static int opt_dscp(struct request *req, const char *val)
 	return -1;
 }
 
+static int opt_watch(struct request *req, const char *val)
+{
+	unsigned long n = 0;
+	const char *p;
+
+	for (p = val; *p >= '0' && *p <= '9' && n <= WATCH_MAX; p++)
+		n = n * 10 + (*p - '0');
+	if (*val && !*p && n >= 1 && n <= WATCH_MAX) {
+		req->watch = n;
+		return 0;
+	}
+	errmsg("invalid interval \"%s\" (1..%d seconds)", shown(val),
+	       WATCH_MAX);
+	return -1;
+}
+
 static const struct option_word {
 	const char *word;
 	enum ercfg_opt opt;
@@ -371,6 +389,7 @@ static const struct option_word {
 	{ "ipv4",	 OPT_IPV4,	  opt_ipv4 },
 	{ "ipv6",	 OPT_IPV6,	  opt_ipv6 },
 	{ "dscp",	 OPT_DSCP,	  opt_dscp },
+	{ "--watch",	 OPT_WATCH,	  opt_watch },
 };
 
 static const struct option_word *find_option(const char *word,
@@ -449,7 +468,9 @@ static int parse_positional(const struct command *c, int argc, char **argv,
 			    int *i, struct request *req)
 {
 	if (c->args & (ARG_NAME | ARG_NAME_OPT)) {
-		if (*i < argc) {
+		/* An optional NAME is never "--...", which no name starts with. */
+		if (*i < argc && !((c->args & ARG_NAME_OPT) &&
+				   !strncmp(argv[*i], "--", 2))) {
 			parse_word = *i;
 			req->name_word = word_index(*i);
 			if (parse_name(argv[(*i)++], req))

@@ -11,9 +11,11 @@
  * on stdout.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ercfg.h"
 #include "nl.h"
@@ -128,6 +130,66 @@ static void text_counters(FILE *f, int indent, const struct er_stats *s,
 	tl_end(&l);
 }
 
+/*
+ * stats --watch: the link's bits per second in and out since the
+ * previous round, from its byte counters (Ethernet header, no tags); false
+ * in the first round, for an interface new since, or a counter that went
+ * back (the interface was re-created). Records this round's counters.
+ */
+static bool link_rates(struct printer *p, const struct er_link *link,
+		       double *rx_bps, double *tx_bps)
+{
+	const struct er_stats *s = &link->stats;
+	uint64_t rx = s->val[ERDEV_A_STATS_RX_BYTES];
+	uint64_t tx = s->val[ERDEV_A_STATS_TX_BYTES];
+	unsigned int i;
+
+	if (!has(s->has, ERDEV_A_STATS_RX_BYTES) ||
+	    !has(s->has, ERDEV_A_STATS_TX_BYTES))
+		return false;
+	if (p->ncur == p->cur_size) {
+		unsigned int n = p->cur_size ? 2 * p->cur_size : 16;
+		struct rate_sample *c = realloc(p->cur, n * sizeof(*c));
+
+		if (!c) {
+			p->error = -ENOMEM;
+			return false;
+		}
+		p->cur = c;
+		p->cur_size = n;
+	}
+	p->cur[p->ncur++] = (struct rate_sample){ link->ifindex, rx, tx };
+	if (p->interval <= 0)
+		return false;
+	for (i = 0; i < p->nprev; i++) {
+		const struct rate_sample *o = &p->prev[i];
+
+		if (o->ifindex != link->ifindex)
+			continue;
+		if (rx < o->rx_bytes || tx < o->tx_bytes)
+			return false;
+		*rx_bps = (rx - o->rx_bytes) * 8 / p->interval;
+		*tx_bps = (tx - o->tx_bytes) * 8 / p->interval;
+		return true;
+	}
+	return false;
+}
+
+static void text_rates(struct printer *p, const struct er_link *link)
+{
+	struct tline l = { p->f, 6, 0 };
+	double rx, tx;
+
+	if (link_rates(p, link, &rx, &tx)) {
+		tl_field(&l, "rx-bps", "%.0f", rx);
+		tl_field(&l, "tx-bps", "%.0f", tx);
+	} else {
+		tl_field(&l, "rx-bps", "-");
+		tl_field(&l, "tx-bps", "-");
+	}
+	tl_end(&l);
+}
+
 /* Neighbour state of Microsoft's address; NULL without an interface. */
 static const char *link_neigh(struct printer *p, const struct er_link *link,
 			      const struct subnet *sn)
@@ -204,6 +266,8 @@ static void text_link(struct printer *p, const struct er_peering *pe,
 			      ARRAY_SIZE(rx_counters));
 		text_counters(p->f, 6, &link->stats, tx_counters,
 			      ARRAY_SIZE(tx_counters));
+		if (p->rates)
+			text_rates(p, link);
 	} else {
 		text_link_addrs(p, pe, link, link->role);
 	}
@@ -446,6 +510,17 @@ static void json_link(struct printer *p, const struct er_peering *pe,
 			      ARRAY_SIZE(rx_counters));
 		json_counters(j, &link->stats, tx_counters,
 			      ARRAY_SIZE(tx_counters));
+		if (p->rates) {
+			double rx, tx;
+
+			if (link_rates(p, link, &rx, &tx)) {
+				json_uint(j, "rx_bps", (uint64_t)(rx + 0.5));
+				json_uint(j, "tx_bps", (uint64_t)(tx + 0.5));
+			} else {
+				json_null(j, "rx_bps");
+				json_null(j, "tx_bps");
+			}
+		}
 		json_end_object(j);
 	} else {
 		json_link_addr(p, pe, link, 0);
@@ -600,6 +675,9 @@ void printer_finish(struct printer *p)
 
 void printer_free(struct printer *p)
 {
+	free(p->cur);
+	p->cur = NULL;
+	p->ncur = p->cur_size = 0;
 	free(p->ports);
 	p->ports = NULL;
 	p->nports = p->ports_size = 0;
@@ -622,9 +700,28 @@ struct nlmsghdr *show_msg(struct nl *nl, const struct request *req)
 	return nlh;
 }
 
-/* One attempt: 0, -1 (reported), or NL_DUMP_INTR. @rt: neighbours. */
-static int show_once(struct nl *nl, struct nl *rt, const struct request *req)
+/* stats --watch: what one round leaves for the next. */
+struct watch {
+	struct rate_sample *prev;
+	unsigned int nprev;
+	struct timespec at;		/* when the previous round asked */
+	bool started;
+};
+
+static double seconds_between(const struct timespec *a,
+			      const struct timespec *b)
 {
+	return (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/*
+ * One attempt: 0, -1 (reported), or NL_DUMP_INTR. @rt: neighbours. @w:
+ * stats --watch's previous round, updated on success; NULL without.
+ */
+static int show_once(struct nl *nl, struct nl *rt, const struct request *req,
+		     struct watch *w)
+{
+	struct timespec now;
 	struct printer p;
 	char *out = NULL;
 	size_t size = 0;
@@ -641,9 +738,24 @@ static int show_once(struct nl *nl, struct nl *rt, const struct request *req)
 		p.neigh = rtnl_neigh_lookup;
 		p.neigh_ctx = rt;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (w) {
+		p.rates = true;
+		p.prev = w->prev;
+		p.nprev = w->nprev;
+		p.interval = w->started ? seconds_between(&w->at, &now) : 0;
+	}
 	ret = nl_talk(nl, show_msg(nl, req), printer_cb, &p);
 	if (!ret)
 		printer_finish(&p);
+	if (!ret && w) {
+		free(w->prev);
+		w->prev = p.cur;
+		w->nprev = p.ncur;
+		p.cur = NULL;
+		w->at = now;
+		w->started = true;
+	}
 	printer_free(&p);
 	if (fclose(f) && !ret) {
 		errmsg("out of memory");
@@ -655,26 +767,87 @@ static int show_once(struct nl *nl, struct nl *rt, const struct request *req)
 	return ret;
 }
 
-int do_show(struct nl *nl, const struct request *req)
+/* One answer, the dump tried again while it raced with a change. */
+static int show_tries(struct nl *nl, struct nl *rt, const struct request *req,
+		      struct watch *w)
 {
-	struct nl rt, *rtp = NULL;
 	int i, ret = -1;
 
-	/* show looks up the neighbours of the link addresses. */
-	if (req->cmd == CMD_SHOW) {
-		if (nl_open_route(&rt))
-			return -1;
-		rtp = &rt;
-	}
 	for (i = 0; i < DUMP_TRIES; i++) {
-		ret = show_once(nl, rtp, req);
+		ret = show_once(nl, rt, req, w);
 		if (ret != NL_DUMP_INTR)
-			break;
+			return ret;
 	}
-	if (rtp)
-		nl_close(rtp);
-	if (ret != NL_DUMP_INTR)
-		return ret;
 	errmsg("circuits changed during every dump, try again");
 	return -1;
+}
+
+static volatile sig_atomic_t watch_stop;
+
+static void watch_signal(int sig)
+{
+	(void)sig;
+	watch_stop = 1;
+}
+
+/*
+ * stats --watch N: a round every N seconds (on the clock, not N seconds
+ * after the last output), each with the rates since the one before, until
+ * SIGINT, SIGTERM or SIGHUP (status 0). Text rounds are separated by a
+ * blank line; JSON is one array per round, a line each.
+ */
+static int stats_watch(struct nl *nl, const struct request *req)
+{
+	struct watch w = { 0 };
+	struct timespec next;
+	struct sigaction sa;
+	unsigned int round;
+	int ret = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = watch_signal;	/* no SA_RESTART: the sleep ends */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (round = 0; !watch_stop; round++) {
+		if (round && !req->json)
+			putchar('\n');
+		if (show_tries(nl, NULL, req, &w)) {
+			ret = -1;
+			break;
+		}
+		if (fflush(stdout) || ferror(stdout)) {
+			errmsg("write error: %s", strerror(errno));
+			ret = -1;
+			break;
+		}
+		next.tv_sec += req->watch;
+		while (!watch_stop &&
+		       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next,
+				       NULL) == EINTR)
+			;
+	}
+	free(w.prev);
+	return ret;
+}
+
+int do_show(struct nl *nl, const struct request *req)
+{
+	struct nl rt;
+	int ret;
+
+	if (req->cmd == CMD_STATS && req->watch)
+		return stats_watch(nl, req);
+	if (req->cmd != CMD_SHOW)
+		return show_tries(nl, NULL, req, NULL);
+	/* show looks up the neighbours of the link addresses. */
+	if (nl_open_route(&rt))
+		return -1;
+	ret = show_tries(nl, &rt, req, NULL);
+	nl_close(&rt);
+	return ret;
 }

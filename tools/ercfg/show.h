@@ -19,6 +19,13 @@ struct request;
 typedef int (*neigh_lookup_t)(void *ctx, uint32_t ifindex,
 			      const struct subnet *sn);
 
+/* An interface's byte counters at the previous round of stats --watch. */
+struct rate_sample {
+	uint32_t ifindex;
+	uint64_t rx_bytes;
+	uint64_t tx_bytes;
+};
+
 /* Prints circuit-get or stats-get answers, one message at a time. */
 struct printer {
 	FILE *f;
@@ -32,6 +39,14 @@ struct printer {
 	struct er_port *ports;		/* text stats: each NIC once */
 	unsigned int nports;
 	unsigned int ports_size;
+	/* stats --watch: bits per second since the previous round */
+	bool rates;
+	double interval;		/* seconds since it; 0: the first */
+	const struct rate_sample *prev;
+	unsigned int nprev;
+	struct rate_sample *cur;	/* this round's, for the next */
+	unsigned int ncur;
+	unsigned int cur_size;
 };
 
 void printer_init(struct printer *p, FILE *f, bool json, bool stats);

@@ -191,6 +191,15 @@ Show => unknown command "Show"
 show c1 extra => unknown word "extra"
 show -j c1 extra => unknown word "extra"
 stats c1 c2 => unknown word "c2"
+stats --watch => "--watch" needs a value
+stats c1 --watch 0 => invalid interval "0" (1..3600 seconds)
+stats --watch 3601 => invalid interval "3601" (1..3600 seconds)
+stats --watch 1s => invalid interval "1s" (1..3600 seconds)
+stats --watch -1 => invalid interval "-1" (1..3600 seconds)
+stats --watch 99999999999999999999 => invalid interval "99999999999999999999" (1..3600 seconds)
+stats --watch 1 --watch 2 => "--watch" given twice
+show --watch 1 => unknown word "--watch"
+stats --watch 1 c1 => unknown word "c1"
 stats _x => invalid circuit name "_x"
 circuit add => missing circuit name
 circuit add 1c stag 1 primary lo => invalid circuit name "1c"
@@ -794,6 +803,9 @@ show
 show c1
 stats
 stats c1
+stats --watch 1
+stats c1 --watch 3600
+-j stats --watch 2
 -j show
 -j stats
 -j -j show c1

@@ -1300,6 +1300,56 @@ static void test_printer(bool stats, bool json, const char *want)
 	free(out);
 }
 
+/*
+ * stats --watch's rates, over 2 s: c1.p0 (ifindex 10, rx 10003 and tx
+ * 10005 bytes now) had 1000 and 250 bytes less the round before: 4000
+ * and 1000 bit/s; c1.p1 (11) was not there; c1.m0's (12) counters went
+ * back (re-created). The samples of this round are kept for the next.
+ */
+static void test_printer_rates(bool json)
+{
+	static const struct rate_sample prev[] = {
+		{ 10, 10003 - 1000, 10005 - 250 },
+		{ 12, 99999, 99999 },
+	};
+	static char buf[8192];
+	struct printer p;
+	char *out = NULL, *line;
+	size_t size = 0;
+	FILE *f = open_memstream(&out, &size);
+	int ret;
+
+	printer_init(&p, f, json, true);
+	p.rates = true;
+	p.interval = 2.0;
+	p.prev = prev;
+	p.nprev = ARRAY_SIZE(prev);
+	ret = printer_cb(fx_c1(buf, true), &p);
+	printer_finish(&p);
+	fclose(f);
+	if (json) {
+		ok(ret == MNL_CB_OK &&
+		   strstr(out, "\"tx_dscp_rewritten\":10013,\"rx_bps\":4000,\"tx_bps\":1000}") &&
+		   strstr(out, "\"tx_dscp_rewritten\":11013,\"rx_bps\":null,\"tx_bps\":null}") &&
+		   strstr(out, "\"tx_dscp_rewritten\":12013,\"rx_bps\":null,\"tx_bps\":null}") &&
+		   p.ncur == 3 && p.cur[0].ifindex == 10 &&
+		   p.cur[0].rx_bytes == 10003 && p.cur[0].tx_bytes == 10005,
+		   "stats --watch JSON: rx_bps, tx_bps; null when unknown");
+	} else {
+		line = strstr(out, "tx-dscp-rewritten: 10013\n");
+		ok(ret == MNL_CB_OK && line &&
+		   !strncmp(strchr(line, '\n') + 1,
+			    "      rx-bps: 4000  tx-bps: 1000\n", 33) &&
+		   strstr(out, "tx-dscp-rewritten: 11013\n      rx-bps: -  tx-bps: -\n") &&
+		   strstr(out, "tx-dscp-rewritten: 12013\n      rx-bps: -  tx-bps: -\n"),
+		   "stats --watch text: rx-bps, tx-bps; - when unknown");
+	}
+	if (ret != MNL_CB_OK || !out)
+		diag_text("got", out ? out : "");
+	printer_free(&p);
+	free(out);
+}
+
 static void test_printer_empty(void)
 {
 	struct printer p;
@@ -1585,6 +1635,8 @@ int main(int argc, char **argv)
 	test_printer(false, true, show_json);
 	test_printer(true, false, stats_text);
 	test_printer(true, true, stats_json);
+	test_printer_rates(false);
+	test_printer_rates(true);
 	test_printer_empty();
 	test_malformed();
 	test_reply_peering();
