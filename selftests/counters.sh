@@ -74,19 +74,36 @@ all_stats()
 	echo
 }
 
+# exited PID: the process has ended (a zombie until it is waited for).
+exited()
+{
+	local st
+
+	st=$(ps -o stat= -p "$1") || return 0
+	[[ $st == Z* ]]
+}
+
 # watch_rounds: ercfg -j stats c1 --watch 1 across 5 pings over c1.p0,
-# until 4 rounds are out; then SIGINT, which must end it with status 0.
+# until 4 rounds are out; then SIGINT, which must end it with status 0
+# within 10 s. ercfg itself in the background, not the er function: $!
+# must be its PID, and a background subshell ignores SIGINT.
 watch_rounds()
 {
 	local pid rc
 
-	er -j stats c1 --watch 1 >"$ERDEV_TMP/watch.json" 2>"$ERDEV_TMP/watch.err" &
+	"$ERCFG" -n "$EDGE" -j stats c1 --watch 1 >"$ERDEV_TMP/watch.json" \
+		2>"$ERDEV_TMP/watch.err" &
 	pid=$!
 	busywait 20000 test -s "$ERDEV_TMP/watch.json" &&
 		erdev_ping "$EDGE" 10.1.0.2 5 &&
 		slowwait 20 eval '[ "$(wc -l <"$ERDEV_TMP/watch.json")" -ge 4 ]'
 	rc=$?
 	kill -INT "$pid"
+	if ! slowwait 10 exited "$pid"; then
+		ktap_print_msg "ercfg stats --watch still runs 10 s after SIGINT"
+		kill -KILL "$pid"
+		rc=1
+	fi
 	wait "$pid" || rc=1
 	return $rc
 }
