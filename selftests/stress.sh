@@ -16,9 +16,8 @@
 #    a move to another namespace and back, enslaving it to a bridge and to
 #    a bond while it carries circuits, and its deletion and re-creation.
 # STRESS_TIME seconds of that alone (default 20), then, still under it,
-# STRESS_ROUNDS rounds (default 3 on the 6.12 lane, 1 on the other stock
-# lanes (full_depth_lane) and on the debug kernel, where a round of each
-# takes about 400 s; `make stress`: 100) of each teardown:
+# STRESS_ROUNDS rounds (default 3, 1 on the debug kernel, where a round of
+# each takes about 400 s; `make stress`: 100) of each teardown:
 #  - NIC removal: "ip link del" of eth4, a veth carrying 4 circuits with
 #    both peerings, with a flood on one of them from each side (in a
 #    namespace of its own, NR, where one ercfg apply makes them; a reader
@@ -45,11 +44,8 @@ STRESS_PAUSE=${STRESS_PAUSE:-0.5}
 if is_debug_kernel; then
 	STRESS_ROUNDS=${STRESS_ROUNDS:-1}
 	STRESS_BOUND=${STRESS_BOUND:-180}
-elif full_depth_lane; then
-	STRESS_ROUNDS=${STRESS_ROUNDS:-3}
-	STRESS_BOUND=${STRESS_BOUND:-30}
 else
-	STRESS_ROUNDS=${STRESS_ROUNDS:-1}
+	STRESS_ROUNDS=${STRESS_ROUNDS:-3}
 	STRESS_BOUND=${STRESS_BOUND:-30}
 fi
 MSEE2_MAC=02:5e:00:00:00:02
