@@ -677,12 +677,37 @@ int erdev_nl_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return erdev_nl_circuit_dump(skb, cb, ERDEV_CMD_STATS_GET);
 }
 
+/* An attribute that a set request cannot change, and its name. */
+struct erdev_nl_fixed {
+	int type;
+	const char *what;
+};
+
+/*
+ * Refuse a set request that names one of @n @fixed attributes of @object
+ * (circuit or peering), before anything is changed.
+ */
+static int erdev_nl_refuse_fixed(struct genl_info *info, struct nlattr **tb,
+				 const struct erdev_nl_fixed *fixed,
+				 unsigned int n, const char *object)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!tb[fixed[i].type])
+			continue;
+		NL_SET_ERR_MSG_FMT_MOD(info->extack,
+				       "%s cannot be changed: delete and re-create the %s",
+				       fixed[i].what, object);
+		NL_SET_BAD_ATTR(info->extack, tb[fixed[i].type]);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 int erdev_nl_circuit_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	static const struct {
-		int type;
-		const char *what;
-	} fixed[] = {
+	static const struct erdev_nl_fixed fixed[] = {
 		{ ERDEV_A_CIRCUIT_ENCAP, "encap" },
 		{ ERDEV_A_CIRCUIT_TPID, "tpid" },
 		{ ERDEV_A_CIRCUIT_STAG, "stag" },
@@ -693,23 +718,16 @@ int erdev_nl_circuit_set_doit(struct sk_buff *skb, struct genl_info *info)
 	};
 	struct erdev_circuit *circuit = erdev_nl_info_circuit(info);
 	struct nlattr *tb[ERDEV_A_CIRCUIT_MAX + 1];
-	int err, i;
+	int err;
 
 	/* Parsed once in pre_doit already: this cannot fail. */
 	err = erdev_nl_circuit_attrs(info, tb);
 	if (err)
 		return err;
-
-	/* Check everything before changing anything. */
-	for (i = 0; i < ARRAY_SIZE(fixed); i++) {
-		if (!tb[fixed[i].type])
-			continue;
-		NL_SET_ERR_MSG_FMT_MOD(info->extack,
-				       "%s cannot be changed: delete and re-create the circuit",
-				       fixed[i].what);
-		NL_SET_BAD_ATTR(info->extack, tb[fixed[i].type]);
-		return -EOPNOTSUPP;
-	}
+	err = erdev_nl_refuse_fixed(info, tb, fixed, ARRAY_SIZE(fixed),
+				    "circuit");
+	if (err)
+		return err;
 
 	if (tb[ERDEV_A_CIRCUIT_BANDWIDTH])
 		WRITE_ONCE(circuit->bandwidth,
@@ -854,10 +872,7 @@ out:
 
 int erdev_nl_peering_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	static const struct {
-		int type;
-		const char *what;
-	} fixed[] = {
+	static const struct erdev_nl_fixed fixed[] = {
 		{ ERDEV_A_PEERING_CTAG, "ctag" },
 		{ ERDEV_A_PEERING_LINK, "link" },
 		{ ERDEV_A_PEERING_IPV4_PRIMARY, "ipv4-primary" },
@@ -868,23 +883,16 @@ int erdev_nl_peering_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct erdev_peering *peering = erdev_nl_info_peering(info);
 	struct nlattr *tb[ERDEV_A_PEERING_MAX + 1];
 	enum erdev_dscp dscp;
-	int err, i;
+	int err;
 
 	/* Parsed once in pre_doit already: this cannot fail. */
 	err = erdev_nl_peering_attrs(info, tb);
 	if (err)
 		return err;
-
-	/* Check everything before changing anything. */
-	for (i = 0; i < ARRAY_SIZE(fixed); i++) {
-		if (!tb[fixed[i].type])
-			continue;
-		NL_SET_ERR_MSG_FMT_MOD(info->extack,
-				       "%s cannot be changed: delete and re-create the peering",
-				       fixed[i].what);
-		NL_SET_BAD_ATTR(info->extack, tb[fixed[i].type]);
-		return -EOPNOTSUPP;
-	}
+	err = erdev_nl_refuse_fixed(info, tb, fixed, ARRAY_SIZE(fixed),
+				    "peering");
+	if (err)
+		return err;
 	if (tb[ERDEV_A_PEERING_DSCP]) {
 		err = erdev_nl_dscp(info, tb[ERDEV_A_PEERING_DSCP],
 				    peering->type, &dscp);
