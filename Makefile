@@ -38,6 +38,10 @@
 #                         and modules_install check it first
 #   make dkms_install     register, build and install erdev with DKMS
 #   make dkms_remove      remove it from DKMS again
+#   make regen            include/uapi/linux/erdev.h and erdev/netlink-gen.[ch]
+#                         made again from the netlink spec by the newest
+#                         kernel's ynl-gen-c (tools/vm/ynl-gen.sh; make
+#                         check fails when they differ)
 #   make clean            remove build products (keeps the download cache)
 #   make distclean        clean, and remove .cache/ (downloaded kernels)
 #
@@ -81,7 +85,7 @@ DKMS_SRC := /usr/src/erdev-$(VERSION)
 # build products.
 MODULE_SOURCES = Kbuild VERSION $(sort $(shell find erdev include -name '*.[ch]'))
 
-.PHONY: all module ercfg iproute2 deps check bench lab fuzz stress modules_install install \
+.PHONY: all module ercfg iproute2 deps check bench lab fuzz stress regen modules_install install \
 	uninstall install_kdir_check kernel_check dkms_tree dkms_install dkms_remove clean \
 	distclean help
 
@@ -115,6 +119,9 @@ deps:
 
 check: deps
 	@tools/vm/check.sh
+
+regen: deps
+	@tools/vm/ynl-gen.sh
 
 bench: deps
 	@tools/bench/run.sh

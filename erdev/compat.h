@@ -314,4 +314,12 @@ static inline ssize_t nla_strscpy(char *dst, const struct nlattr *nla,
 } while (0)
 #endif
 
+/*
+ * 7.x kernels (7.3 at least) have typed allocators, kvzalloc_obj() and its
+ * kin, which their checkpatch asks for. Elsewhere, the same from kvzalloc().
+ */
+#ifndef kvzalloc_obj
+#define kvzalloc_obj(P, gfp) kvzalloc(sizeof(P), gfp)
+#endif
+
 #endif /* _ERDEV_COMPAT_H */

@@ -2,6 +2,7 @@
 /* Do not edit directly, auto-generated from: */
 /*	Documentation/netlink/specs/erdev.yaml */
 /* YNL-GEN kernel source */
+/* To regenerate run: tools/net/ynl/ynl-regen.sh */
 
 #include <net/netlink.h>
 #include <net/genetlink.h>
@@ -15,7 +16,7 @@
 const struct nla_policy erdev_circuit_nl_policy[ERDEV_A_CIRCUIT_PEERING + 1] = {
 	[ERDEV_A_CIRCUIT_NAME] = { .type = NLA_NUL_STRING, .len = ERDEV_CIRCUIT_NAME_LEN, },
 	[ERDEV_A_CIRCUIT_ENCAP] = NLA_POLICY_MAX(NLA_U32, 1),
-	[ERDEV_A_CIRCUIT_TPID] = { .type = NLA_U16, },
+	[ERDEV_A_CIRCUIT_TPID] = { .type = NLA_BE16, },
 	[ERDEV_A_CIRCUIT_STAG] = NLA_POLICY_RANGE(NLA_U16, 1, 4094),
 	[ERDEV_A_CIRCUIT_PRIMARY_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[ERDEV_A_CIRCUIT_SECONDARY_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),

@@ -95,7 +95,7 @@ struct erdev_port *erdev_port_create(struct net_device *lower,
 
 	ASSERT_RTNL();
 	/* 32 KiB of hash buckets: no need for physically contiguous pages. */
-	port = kvzalloc(sizeof(*port), GFP_KERNEL);
+	port = kvzalloc_obj(*port, GFP_KERNEL);
 	if (!port)
 		return ERR_PTR(-ENOMEM);
 

@@ -20,9 +20,10 @@
 # Host checks (each a test in the "host" suite): VERSION == dkms.conf,
 # ercfg build, link_erdev.so build, make install DESTDIR= (the files a
 # package holds), erdev.ko build per kernel (in $CACHE/build/<kver>/, a
-# copy of the sources, since M= builds in place), checkpatch --strict, the
-# UAPI header and the generated family (erdev/netlink-gen.[ch]) against
-# the netlink spec, W=1 and sparse builds on 6.12 (and
+# copy of the sources, since M= builds in place), checkpatch --strict of
+# 6.12 and of the newest kernel, the UAPI header and the generated family
+# (erdev/netlink-gen.[ch]) against what the newest kernel's ynl-gen-c
+# makes of the netlink spec (tools/vm/ynl-gen.sh), W=1 and sparse builds on 6.12 (and
 # on 5.10 when in KERNELS) without warnings, dkms add/build per kernel in a
 # private dkms tree, "make -C tools/ercfg check", ercfg's parsers under
 # libFuzzer for FUZZ_CHECK_TIME s each. The VMs start as soon as
@@ -299,67 +300,83 @@ fi
 bg_pids+=("${lanes[@]}")
 
 # 7. The other host checks, while the VMs run.
+# The same tools of the newest kernel (kernel_kver newest, whether or
+# not it is in KERNELS), from its linux-source-X.Y in NEWEST_SUITES:
+# erdev's generated files are what the newest ynl-gen-c makes of the spec
+# (it knows more of the spec than 6.12's: byte-order, for one), and
+# checkpatch runs in both versions.
+[ -z "${SKIP_HOST_CHECKS:-}" ] && prepare_newest_src >"$host/logs/nsrc.diag" 2>&1
+nsrc_rc=$?
+nsrc=$NSRC
+nsrc_name=$(basename "${nsrc:-linux-source-newest}")
 if [ -n "${SKIP_HOST_CHECKS:-}" ]; then
 	suite_result "$host" skip "checkpatch, UAPI, netlink-gen, W=1, sparse, dkms and ercfg check" - "SKIP_HOST_CHECKS is set"
 elif [ $ksrc_rc != 0 ]; then
 	suite_result "$host" fail "checkpatch --strict on erdev/ and include/" ksrc.diag "no linux-source-6.12"
-	suite_result "$host" fail "UAPI header matches the netlink spec" ksrc.diag "no linux-source-6.12"
-	suite_result "$host" fail "erdev/netlink-gen.[ch] match the netlink spec" ksrc.diag "no linux-source-6.12"
+elif [ $nsrc_rc != 0 ]; then
+	suite_result "$host" fail "the newest kernel's checkpatch and ynl-gen-c" nsrc.diag "no $nsrc_name"
 else
-	# checkpatch --strict on every C file and header; nothing ignored.
+	# checkpatch --strict of 6.12 and of the newest kernel on every C
+	# file and header; nothing ignored.
 	mapfile -t files < <(cd "$SRC" && find erdev include -type f \( -name '*.c' -o -name '*.h' \) | sort)
-	log=checkpatch.log
-	(cd "$SRC" && perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree --no-summary \
-		--show-types --color=never -f "${files[@]}") >"$host/logs/$log" 2>&1
-	rc=$?
-	if [ $rc = 0 ] && ! grep -qE '^(ERROR|WARNING|CHECK):' "$host/logs/$log"; then
-		suite_result "$host" pass "checkpatch --strict on erdev/ and include/ (${#files[@]} files)"
-	else
-		mv "$host/logs/$log" "$host/logs/checkpatch.diag"
-		suite_result "$host" fail "checkpatch --strict on erdev/ and include/" checkpatch.diag \
-			"$(grep -cE '^(ERROR|WARNING|CHECK):' "$host/logs/checkpatch.diag") reports"
-	fi
+	for t in "$ksrc" "$nsrc"; do
+		log=checkpatch-$(basename "$t").log
+		desc="checkpatch --strict of $(basename "$t") on erdev/ and include/"
+		(cd "$SRC" && perl "$t/scripts/checkpatch.pl" --strict --no-tree --no-summary \
+			--show-types --color=never -f "${files[@]}") >"$host/logs/$log" 2>&1
+		rc=$?
+		if [ $rc = 0 ] && ! grep -qE '^(ERROR|WARNING|CHECK):' "$host/logs/$log"; then
+			suite_result "$host" pass "$desc (${#files[@]} files)"
+		else
+			mv "$host/logs/$log" "$host/logs/${log%.log}.diag"
+			suite_result "$host" fail "$desc" "${log%.log}.diag" \
+				"$(grep -cE '^(ERROR|WARNING|CHECK):' "$host/logs/${log%.log}.diag") reports"
+		fi
+	done
 
-	# ynl_gen MODE ARG OUT: run the kernel's own generator on the spec,
-	# copied into its tree (the generated files name it by its path
-	# there). The 6.12 schema may predate uns-admin-perm.
-	ynl_gen() {
-		local spec=$ksrc/Documentation/netlink/specs/erdev.yaml
-		cp "$ERDEV_ROOT/Documentation/netlink/specs/erdev.yaml" "$spec" || return 1
-		sed -i 's/enum: \[ admin-perm \]/enum: [ admin-perm, uns-admin-perm ]/' \
-			"$ksrc/Documentation/netlink/genetlink.yaml"
-		(cd "$ksrc" && timeout 120 "$PY" tools/net/ynl/ynl-gen-c.py --mode "$1" "$2" \
-			--spec "$spec" -o "$3")
+	# same_code A B: A and B differ in comments and blank lines at most
+	# (a later generator that only words its comments otherwise does not
+	# fail the check); the diff if not.
+	same_code() {
+		diff -u "$1" "$2" >/dev/null && return 0
+		"$PY" - "$1" "$2" <<-'EOF' || diff -u "$1" "$2"
+			import re, sys
+			def code(p):
+			    s = re.sub(r'/\*.*?\*/', '', open(p).read(), flags=re.S)
+			    return [l.rstrip() for l in s.splitlines() if l.strip()]
+			sys.exit(code(sys.argv[1]) != code(sys.argv[2]))
+		EOF
 	}
 
-	# UAPI: regenerate include/uapi/linux/erdev.h from the spec.
+	# The three files, made again from the spec (tools/vm/ynl-gen.sh, as
+	# make regen makes them), each compared with the committed one.
+	tools/vm/ynl-gen.sh "$host/gen" >"$host/logs/ynl-gen.log" 2>&1
+	ynl_rc=$?
+	# UAPI: include/uapi/linux/erdev.h.
 	uapi() {
-		ynl_gen uapi --header "$host/erdev.h" || return 1
-		diff -u "$host/erdev.h" "$SRC/include/uapi/linux/erdev.h"
+		[ $ynl_rc = 0 ] || { cat "$host/logs/ynl-gen.log"; return 1; }
+		same_code "$host/gen/include/uapi/linux/erdev.h" "$SRC/include/uapi/linux/erdev.h"
 	}
 	if uapi >"$host/logs/uapi.diag" 2>&1; then
-		suite_result "$host" pass "include/uapi/linux/erdev.h is what ynl-gen-c makes of the spec"
+		suite_result "$host" pass "include/uapi/linux/erdev.h is what $nsrc_name's ynl-gen-c makes of the spec"
 	else
-		suite_result "$host" fail "include/uapi/linux/erdev.h is what ynl-gen-c makes of the spec" uapi.diag
+		suite_result "$host" fail "include/uapi/linux/erdev.h is what $nsrc_name's ynl-gen-c makes of the spec" uapi.diag
 	fi
 
-	# The family's policies, ops and groups: regenerate erdev/netlink-gen.c
-	# and .h in kernel mode, as drivers/net/ovpn's are made. The output is
-	# named netlink-gen.c: the source includes "netlink-gen.h" by that name.
+	# The family's policies, ops and groups: erdev/netlink-gen.c and .h,
+	# made in kernel mode, as drivers/net/ovpn's are.
 	netlink_gen() {
 		local rc=0 f
-		mkdir -p "$host/gen" || return 1
-		ynl_gen kernel --source "$host/gen/netlink-gen.c" || return 1
-		ynl_gen kernel --header "$host/gen/netlink-gen.h" || return 1
+		[ $ynl_rc = 0 ] || { cat "$host/logs/ynl-gen.log"; return 1; }
 		for f in netlink-gen.c netlink-gen.h; do
-			diff -u "$host/gen/$f" "$SRC/erdev/$f" || rc=1
+			same_code "$host/gen/erdev/$f" "$SRC/erdev/$f" || rc=1
 		done
 		return $rc
 	}
 	if netlink_gen >"$host/logs/netlink-gen.diag" 2>&1; then
-		suite_result "$host" pass "erdev/netlink-gen.[ch] are what ynl-gen-c makes of the spec"
+		suite_result "$host" pass "erdev/netlink-gen.[ch] are what $nsrc_name's ynl-gen-c makes of the spec"
 	else
-		suite_result "$host" fail "erdev/netlink-gen.[ch] are what ynl-gen-c makes of the spec" netlink-gen.diag
+		suite_result "$host" fail "erdev/netlink-gen.[ch] are what $nsrc_name's ynl-gen-c makes of the spec" netlink-gen.diag
 	fi
 
 	# W=1 and C=1 on 6.12, and on 5.10 (the oldest) and the newest kernel

@@ -255,6 +255,32 @@ newest_download() {
 	private_download apt_newest newest_update "$NEWEST_SUITES" "$@"
 }
 
+# prepare_newest_src: the newest kernel's (kernel_kver newest) checkpatch
+# and YNL tools, from its linux-source-X.Y package in NEWEST_SUITES,
+# unpacked once into $CACHE/src/linux-source-X.Y; NSRC names that folder.
+NSRC=
+prepare_newest_src() {
+	local kv mm dl=$CACHE/src/dl deb stamp
+	kv=$(kernel_kver newest) && [ -n "$kv" ] || { echo "cannot resolve the newest kernel"; return 1; }
+	mm=$(cut -d. -f1,2 <<<"$kv")
+	NSRC=$CACHE/src/linux-source-$mm
+	newest_download "$dl" "linux-source-$mm" || return 1
+	deb=$(compgen -G "$dl/linux-source-${mm}_*.deb" | sort -V | tail -n 1)
+	stamp=$(basename "$deb")
+	[ "$(cat "$NSRC.stamp" 2>/dev/null)" = "$stamp" ] && return 0
+	rm -rf "$NSRC" "$NSRC.stamp" "$dl/usr"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dl" "./usr/src/linux-source-$mm.tar.xz" || return 1
+	tar -xf "$dl/usr/src/linux-source-$mm.tar.xz" -C "$CACHE/src" --wildcards \
+		"linux-source-$mm/MAINTAINERS" \
+		"linux-source-$mm/scripts/checkpatch.pl" \
+		"linux-source-$mm/scripts/spelling.txt" \
+		"linux-source-$mm/scripts/const_structs.checkpatch" \
+		"linux-source-$mm/Documentation/netlink/*" \
+		"linux-source-$mm/tools/net/ynl/*" || return 1
+	rm -rf "$dl/usr"
+	echo "$stamp" >"$NSRC.stamp"
+}
+
 # The chroot the newest kernel's modules are built in (see above).
 newest_chroot() {
 	echo "$CACHE/chroot/$1"

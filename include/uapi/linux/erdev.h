@@ -2,6 +2,7 @@
 /* Do not edit directly, auto-generated from: */
 /*	Documentation/netlink/specs/erdev.yaml */
 /* YNL-GEN uapi header */
+/* To regenerate run: tools/net/ynl/ynl-regen.sh */
 
 #ifndef _UAPI_LINUX_ERDEV_H
 #define _UAPI_LINUX_ERDEV_H
@@ -22,8 +23,8 @@ enum erdev_encap {
 	ERDEV_ENCAP_DOT1Q,
 };
 
-/**
- * enum erdev_sku - Circuit tier.
+/*
+ * Circuit tier.
  */
 enum erdev_sku {
 	ERDEV_SKU_LOCAL,
@@ -31,8 +32,8 @@ enum erdev_sku {
 	ERDEV_SKU_PREMIUM,
 };
 
-/**
- * enum erdev_billing - Circuit billing model.
+/*
+ * Circuit billing model.
  */
 enum erdev_billing {
 	ERDEV_BILLING_METERED,
