@@ -23,8 +23,8 @@
 # copy of the sources, since M= builds in place), checkpatch --strict of
 # 6.12 and of the newest kernel, the UAPI header and the generated family
 # (erdev/netlink-gen.[ch]) against what the newest kernel's ynl-gen-c
-# makes of the netlink spec (tools/vm/ynl-gen.sh), W=1 and sparse builds on 6.12 (and
-# on 5.10 when in KERNELS) without warnings, dkms add/build per kernel in a
+# makes of the netlink spec (tools/vm/ynl-gen.sh), W=1 and sparse builds
+# on 6.12 (and on 5.10 when in KERNELS) without warnings, dkms add/build per kernel in a
 # private dkms tree, "make -C tools/ercfg check", ercfg's parsers under
 # libFuzzer for FUZZ_CHECK_TIME s each. The VMs start as soon as
 # the modules are built; the slower host checks run meanwhile.
@@ -216,14 +216,7 @@ prepare_ksrc() {
 	stamp="$(stat -c '%s %Y' "$LINUX_SOURCE_TAR")"
 	[ "$(cat "$ksrc.stamp" 2>/dev/null)" = "$stamp" ] && return 0
 	rm -rf "$ksrc" "$ksrc.stamp"
-	mkdir -p "$CACHE/src"
-	tar -xf "$LINUX_SOURCE_TAR" -C "$CACHE/src" --wildcards \
-		'linux-source-6.12/MAINTAINERS' \
-		'linux-source-6.12/scripts/checkpatch.pl' \
-		'linux-source-6.12/scripts/spelling.txt' \
-		'linux-source-6.12/scripts/const_structs.checkpatch' \
-		'linux-source-6.12/Documentation/netlink/*' \
-		'linux-source-6.12/tools/net/ynl/*' || return 1
+	unpack_linux_source "$LINUX_SOURCE_TAR" linux-source-6.12 || return 1
 	echo "$stamp" >"$ksrc.stamp"
 }
 

@@ -255,6 +255,21 @@ newest_download() {
 	private_download apt_newest newest_update "$NEWEST_SUITES" "$@"
 }
 
+# unpack_linux_source TAR TOP: of a linux-source tarball whose files are
+# under TOP/, what the host checks and ynl.sh use (checkpatch and its
+# data, YNL and the netlink specs; MAINTAINERS, which ynl-gen-c looks up
+# the tree for, looping forever without it), into $CACHE/src/TOP.
+unpack_linux_source() {
+	mkdir -p "$CACHE/src" &&
+		tar -xf "$1" -C "$CACHE/src" --wildcards \
+			"$2/MAINTAINERS" \
+			"$2/scripts/checkpatch.pl" \
+			"$2/scripts/spelling.txt" \
+			"$2/scripts/const_structs.checkpatch" \
+			"$2/Documentation/netlink/*" \
+			"$2/tools/net/ynl/*"
+}
+
 # prepare_newest_src: the newest kernel's (kernel_kver newest) checkpatch
 # and YNL tools, from its linux-source-X.Y package in NEWEST_SUITES,
 # unpacked once into $CACHE/src/linux-source-X.Y; NSRC names that folder.
@@ -270,13 +285,7 @@ prepare_newest_src() {
 	[ "$(cat "$NSRC.stamp" 2>/dev/null)" = "$stamp" ] && return 0
 	rm -rf "$NSRC" "$NSRC.stamp" "$dl/usr"
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dl" "./usr/src/linux-source-$mm.tar.xz" || return 1
-	tar -xf "$dl/usr/src/linux-source-$mm.tar.xz" -C "$CACHE/src" --wildcards \
-		"linux-source-$mm/MAINTAINERS" \
-		"linux-source-$mm/scripts/checkpatch.pl" \
-		"linux-source-$mm/scripts/spelling.txt" \
-		"linux-source-$mm/scripts/const_structs.checkpatch" \
-		"linux-source-$mm/Documentation/netlink/*" \
-		"linux-source-$mm/tools/net/ynl/*" || return 1
+	unpack_linux_source "$dl/usr/src/linux-source-$mm.tar.xz" "linux-source-$mm" || return 1
 	rm -rf "$dl/usr"
 	echo "$stamp" >"$NSRC.stamp"
 }
