@@ -325,6 +325,31 @@ round_circuits()
 		EOF
 }
 
+# rx_over NS DEV...: DEV in NS, and each further NS DEV pair, received
+# more than 20 packets.
+rx_over()
+{
+	while (($#)); do
+		[ "$(rx_of "$1" "$2")" -gt 20 ] || return 1
+		shift 2
+	done
+}
+
+# flowing NS DEV...: rx_over within STRESS_BOUND s (a round's floods start
+# under the load, and on the debug kernel their first 20 echoes were seen
+# to take more than 20 s). If not, each DEV as ip shows it, to tell a slow
+# start from a link that carries nothing.
+flowing()
+{
+	slowwait "$STRESS_BOUND" rx_over "$@" && return 0
+	while (($#)); do
+		echo "no traffic on $2 in ${1%%-*}:"
+		ip -n "$1" -d -s link show "$2"
+		shift 2
+	done
+	return 1
+}
+
 # Round 1: a NIC with 4 circuits and a flood each way on one goes.
 nic_round()
 {
@@ -333,9 +358,7 @@ nic_round()
 	round_circuits "$NR" eth4 eth4 11 10.40.0 || return 1
 	round_bg ip netns exec "$NR" ping -f -i 0.005 -q -w 60 10.40.0.2
 	round_bg ip netns exec "$MSEE2" ping -f -i 0.005 -q -w 60 10.40.0.1
-	slowwait 20 eval '[ "$(rx_of "$NR" r11.p0)" -gt 20 ] &&
-		[ "$(rx_of "$MSEE2" r11.20)" -gt 20 ]' ||
-		{ echo "no traffic on r11.p0"; return 1; }
+	flowing "$NR" r11.p0 "$MSEE2" r11.20 || return 1
 	t0=$(timestamp_ms)
 	ip -n "$NR" link del eth4 || return 1
 	t1=$(timestamp_ms)
@@ -373,8 +396,7 @@ netns_round()
 	round_bg ip netns exec "$MSEE2" ping -f -i 0.005 -q -w 60 10.41.0.1
 	round_bg bash -c 'while "$0" -n "$1" circuit add x stag 99 primary eth0 &&
 		"$0" -n "$1" circuit del x; do :; done' "$ERCFG" "$ns"
-	slowwait 20 eval '[ "$(rx_of "$ns" r31.p0)" -gt 20 ]' ||
-		{ echo "no traffic on r31.p0"; return 1; }
+	flowing "$ns" r31.p0 || return 1
 	t0=$(timestamp_ms)
 	ip netns del "$ns" || return 1
 	__ns_forget "$ns"
@@ -391,8 +413,7 @@ rmmod_round()
 {
 	local t0 t1 out
 
-	slowwait 20 eval '[ "$(rx_of "$EDGE" t1.p0)" -gt 20 ]' ||
-		{ echo "no traffic on t1.p0"; return 1; }
+	flowing "$EDGE" t1.p0 || return 1
 	t0=$(timestamp_ms)
 	# A dump in progress holds the module: rmmod says "in use"; try again.
 	while ! out=$(rmmod erdev 2>&1); do
