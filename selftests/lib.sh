@@ -338,8 +338,9 @@ valgrind_lane()
 	esac
 }
 
-# full_depth_lane: true where the tests that repeat a timed load
-# (lifecycle.sh's churn rounds) run their full count: the 6.12 lane (or a run outside make check's matrix).
+# full_depth_lane: true where the tests that repeat a random or timed
+# load (stress.sh's teardown rounds, lifecycle.sh's churn rounds) run
+# their full count: the 6.12 lane (or a run outside make check's matrix).
 # The other stock lanes run every test and every check too, with fewer
 # rounds: the code under test is the same, the kernel around it differs
 # in its API, which one round reaches. The debug lane picks its own

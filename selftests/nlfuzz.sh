@@ -5,7 +5,7 @@
 #
 #  - three fuzzers at once, each in a network namespace of its own with
 #    its own seed, two as root and one as user nobody, root of its own user
-#    namespace, NFUZZ_REQUESTS requests in all (default 50000 on the debug
+#    namespace, NFUZZ_REQUESTS requests in all (default 18000 on the debug
 #    kernel, 10000 elsewhere): every operation, valid and mutated
 #    requests, dumps interleaved with changes, rtnetlink changes on the
 #    erdev interfaces, and as NICs dummies, veths, a bond, a bridge, a
@@ -106,7 +106,7 @@ check_ok "three namespaces of dummies, veths, a bond and a bridge" \
 # NFUZZ_STRIDE: fail every K-th fault point only (from a random one of
 # the first K), as the short run; make fuzz fails every one.
 if is_debug_kernel; then
-	requests=${NFUZZ_REQUESTS:-50000}
+	requests=${NFUZZ_REQUESTS:-18000}
 else
 	requests=${NFUZZ_REQUESTS:-10000}
 fi

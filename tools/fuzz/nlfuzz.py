@@ -293,7 +293,9 @@ def decode(spec, aset, data):
         if attr.type == "nest":
             value = decode(spec, attr.nested, payload)
         elif attr.type == "string":
-            value = payload.rstrip(b"\0").decode("latin-1")
+            # As the kernel reads it (NLA_NUL_STRING, nla_strscpy()): up
+            # to the first NUL; a mutated length may leave bytes after it.
+            value = payload.split(b"\0", 1)[0].decode("latin-1")
         elif attr.type in INT_TYPES:
             if len(payload) != struct.calcsize(attr.fmt()):
                 raise Failure("reply %s/%s has %d bytes"
