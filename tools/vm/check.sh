@@ -4,8 +4,8 @@
 # selftest, then one summary line "N passed, N failed, N skipped".
 #
 # Environment:
-#   KERNELS      matrix kernels, default $ALL_KERNELS (see common.sh; 5.10,
-#                debug7.3 and newest are known too)
+#   KERNELS      matrix kernels, default $ALL_KERNELS (see common.sh;
+#                debug7.3 is known too)
 #   ERDEV_SRC    take the module sources (Kbuild, VERSION, erdev/, include/)
 #                from this directory instead of the repo (e.g. a patched
 #                copy); selftests and tools still come from the repo
@@ -24,7 +24,8 @@
 # 6.12 and of the newest kernel, the UAPI header and the generated family
 # (erdev/netlink-gen.[ch]) against what the newest kernel's ynl-gen-c
 # makes of the netlink spec (tools/vm/ynl-gen.sh), W=1 and sparse builds
-# on 6.12 (and on 5.10 when in KERNELS) without warnings, dkms add/build per kernel in a
+# on 6.12, 5.10 and the newest kernel (those in KERNELS) without
+# warnings, dkms add/build per kernel in a
 # private dkms tree, "make -C tools/ercfg check", ercfg's parsers under
 # libFuzzer for FUZZ_CHECK_TIME s each. The VMs start as soon as
 # the modules are built; the slower host checks run meanwhile.
@@ -250,15 +251,15 @@ for k in "${names[@]}"; do
 	vm_names+=("$k")
 done
 # lane_cost KERNEL: seconds of VM time its run of the suite takes, as
-# measured on a 2-core machine with both lanes busy (testing.rst, "The
-# lanes"): what the two lanes are balanced on.
+# measured on a 2-core machine with both lanes busy (README, "Testing"):
+# what the two lanes are balanced on.
 lane_cost() {
 	case "$1" in
-	debug*) echo 3000 ;;
-	5.10) echo 1800 ;;
-	6.12) echo 1500 ;;
-	newest) echo 1100 ;;
-	*) echo 900 ;;
+	debug*) echo 1500 ;;
+	5.10) echo 1200 ;;
+	6.12) echo 1000 ;;
+	newest) echo 700 ;;
+	*) echo 600 ;;
 	esac
 }
 lane_a=() lane_b=()

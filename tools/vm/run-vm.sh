@@ -22,10 +22,13 @@
 #                  (default: the largest test timeout + 300 s)
 #   VM_MEM         guest memory (default 2G, 3G on the debug kernel)
 #   VM_APPEND      extra kernel command line
-#   VM_QEMU_ARGS   extra QEMU arguments (e.g. "-icount shift=0,sleep=off")
-#   VM_CPU         QEMU -cpu model (default max)
+#   VM_ICOUNT      QEMU -icount setting (default shift=0,sleep=off; off:
+#                  guest time is host time, see "TCG threading" below)
+#   VM_QEMU_ARGS   extra QEMU arguments
+#   VM_CPU         QEMU -cpu model (default max,-cx16; max without icount)
 #   QEMU_ACCEL     default tcg (KVM hangs on these machines)
-#   QEMU_TCG_THREAD  single or multi (default: single, multi on debug)
+#   QEMU_TCG_THREAD  single or multi (default single; multi on debug
+#                  with VM_ICOUNT=off)
 #   DEFAULT_TIMEOUT  per-test timeout without a "# timeout: N" line (300)
 #   TIMEOUT_SCALE  multiplier for test timeouts (default 1, 4 on debug)
 # Exit status: 0 all passed, 1 something failed, 2 kernel not available.
@@ -92,17 +95,34 @@ for v in ${GUEST_ENV:-}; do
 	echo "export $v='${!v}'" >>"$run/env"
 done
 
-# TCG threading. Stock kernels: single-threaded by default. With
-# multi-threaded TCG a 6.12 guest once hit "Oops: int3" in
-# netif_rx_internal, at a static branch being patched (text_poke_bp) while
-# the other vCPU ran it: cross-modifying code that MTTCG does not handle
-# reliably. Both vCPUs still exist (the guest still runs SMP code paths);
-# they take turns on one host thread. The debug kernel: multi-threaded,
-# because single-threaded it takes a KASAN report in an early-boot
-# interrupt (identify_cpu -> handle_edge_irq) every time, and KASAN's
-# first report turns lockdep off for the rest of the run.
+# TCG threading and time. By default the guest runs with instruction
+# counting (-icount shift=0,sleep=off): its clock advances by one ns per
+# guest instruction and jumps to the next timer when every vCPU is idle, so
+# a test's sleeps, retransmit and neighbour timers and `timeout`s cost no
+# host time, and the guest's view of time no longer depends on how busy
+# the host is (two VMs share two cores). Measured on the debug kernel it
+# takes each test a third to a fifth of the time it took without
+# (Documentation/testing.rst, "The lanes"). icount needs one TCG thread:
+# both vCPUs exist (the guest runs SMP code paths) and take turns on it.
+# -cpu max,-cx16: under icount QEMU 7.2 aborts on CMPXCHG16B at an I/O
+# boundary; without CX16 the kernel falls back to its other paths.
+# VM_ICOUNT=off: the previous mode, wall-clock time, for comparison; then
+# stock kernels run single-threaded (with multi-threaded TCG a 6.12 guest
+# once hit "Oops: int3" at a static branch being patched while the other
+# vCPU ran it: cross-modifying code MTTCG does not handle reliably) and
+# the debug kernel multi-threaded (single-threaded without icount it took
+# a KASAN report in an early-boot interrupt every time).
 accel=${QEMU_ACCEL:-tcg}
-tcg_thread=${QEMU_TCG_THREAD:-$([ $debug = 1 ] && echo multi || echo single)}
+icount=${VM_ICOUNT:-shift=0,sleep=off}
+if [ "$accel" = tcg ] && [ "$icount" != off ]; then
+	tcg_thread=${QEMU_TCG_THREAD:-single}
+	cpu=${VM_CPU:-max,-cx16}
+	icount_args=(-icount "$icount")
+else
+	tcg_thread=${QEMU_TCG_THREAD:-$([ $debug = 1 ] && echo multi || echo single)}
+	cpu=${VM_CPU:-max}
+	icount_args=()
+fi
 [ "$accel" = tcg ] && accel="tcg,thread=$tcg_thread"
 
 append="console=ttyS0 rdinit=/init panic=-1 loglevel=5 log_buf_len=16M"
@@ -110,7 +130,7 @@ append+=" rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=60 nokaslr"
 append+=" ${VM_APPEND:-}"
 
 qemu=(qemu-system-x86_64
-	-machine q35 -accel "$accel" -cpu "${VM_CPU:-max}" -smp 2 -m "$mem"
+	-machine q35 -accel "$accel" -cpu "$cpu" -smp 2 -m "$mem"
 	-nic none -display none -vga none -monitor none -parallel none
 	-no-reboot
 	-serial "file:$run/console.log"
@@ -121,7 +141,7 @@ qemu=(qemu-system-x86_64
 	-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot"
 	-fsdev "local,id=results,path=$run,security_model=none,multidevs=remap"
 	-device "virtio-9p-pci,fsdev=results,mount_tag=results"
-	${VM_QEMU_ARGS:-})
+	"${icount_args[@]}" ${VM_QEMU_ARGS:-})
 
 # boot: one boot of the VM, streaming its progress, within the limits.
 boot()
