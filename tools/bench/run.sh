@@ -38,7 +38,7 @@ conditions() {
 	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD 2>/dev/null || echo '+changes')"
 	echo "host: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 	if [ "$where" = vm ]; then
-		echo "VM: $(qemu-system-x86_64 --version | head -n 1 | sed 's/ (.*//'), TCG single-threaded, 2 vCPUs (-cpu $cpu), 2 GiB (tools/vm/run-vm.sh)${icount:+, -icount $icount (guest time counts instructions)}"
+		echo "VM: $(qemu-system-x86_64 --version | head -n 1 | sed 's/ (.*//'), TCG single-threaded, 2 vCPUs (-cpu ${icount:+max,-cx16}${icount:-max}), 2 GiB (tools/vm/run-vm.sh)${icount:+, -icount $icount (guest time counts instructions)}"
 	else
 		echo "no VM: the running kernel (KERNELS=host)"
 	fi
@@ -61,15 +61,10 @@ for k in $KERNELS; do
 		build "$(kernel_kdir "$kver")" "$CACHE/build/bench-$kver"
 		run=$CACHE/run/bench-$kver
 		mkdir -p "$CACHE/run"
+		# run-vm.sh picks the CPU model that goes with icount (no CX16).
 		icount=${BENCH_ICOUNT-shift=0,sleep=off}
-		# Under -icount, QEMU 7.2's TCG has twice left garbage in EFLAGS
-		# after a CMPXCHG16B (SLUB's lockless fast path), and the guest
-		# died of a double fault on the "jne" that follows it. Without
-		# CX16 the kernel takes SLUB's locked path and never runs it.
-		cpu=max
-		[ -n "$icount" ] && cpu=max,-cx16
-		ERDEV_KO=$CACHE/build/bench-$kver/erdev.ko VM_RUN_DIR=$run VM_CPU=$cpu \
-			VM_QEMU_ARGS="${icount:+-icount $icount}" \
+		ERDEV_KO=$CACHE/build/bench-$kver/erdev.ko VM_RUN_DIR=$run \
+			VM_ICOUNT="${icount:-off}" \
 			TESTS_DIR=tools/bench TESTS=bench VM_TIMEOUT=${BENCH_VM_TIMEOUT:-4200} \
 			GUEST_ENV="QUICK RUNS COUNT CIRCUITS MANY TEARDOWN RCU_NORMAL ONLY" \
 			tools/vm/run-vm.sh "$k" >"$run.ktap"

@@ -251,7 +251,7 @@ for k in "${names[@]}"; do
 	vm_names+=("$k")
 done
 # lane_cost KERNEL: seconds of VM time its run of the suite takes, as
-# measured on a 2-core machine with both lanes busy (README, "Testing"):
+# measured on a 2-core machine with both lanes busy (README, "Two commands"):
 # what the two lanes are balanced on.
 lane_cost() {
 	case "$1" in

@@ -102,10 +102,12 @@ done
 # host time, and the guest's view of time no longer depends on how busy
 # the host is (two VMs share two cores). Measured on the debug kernel it
 # takes each test a third to a fifth of the time it took without
-# (Documentation/testing.rst, "The lanes"). icount needs one TCG thread:
+# (README, "Two commands"). icount needs one TCG thread:
 # both vCPUs exist (the guest runs SMP code paths) and take turns on it.
-# -cpu max,-cx16: under icount QEMU 7.2 aborts on CMPXCHG16B at an I/O
-# boundary; without CX16 the kernel falls back to its other paths.
+# -cpu max,-cx16: under icount, QEMU 7.2's TCG has twice left garbage in
+# EFLAGS after a CMPXCHG16B (SLUB's lockless fast path) and the guest died
+# of a double fault on the "jne" after it; without CX16 SLUB takes its
+# locked path (Documentation/performance.rst, "Measuring under load").
 # VM_ICOUNT=off: the previous mode, wall-clock time, for comparison; then
 # stock kernels run single-threaded (with multi-threaded TCG a 6.12 guest
 # once hit "Oops: int3" at a static branch being patched while the other
