@@ -6,6 +6,12 @@
  * A circuit binds to a port on each of its NICs when it is created, so the
  * NIC's encapsulation, TPID and S-tags are claimed even before any peering
  * exists. A peering creates one interface per link.
+ *
+ * This file alone changes circuits and peerings. It takes plain values, not
+ * netlink attributes: a refusal is an extack message and, in *@field, the
+ * field it is about (the ERDEV_A_CIRCUIT_* or ERDEV_A_PEERING_* number of
+ * the request's attribute for it), which netlink.c turns into the bad
+ * attribute. 0 there: no single field is at fault.
  */
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -46,17 +52,10 @@ static const char *erdev_nic_name(const struct net_device *dev,
 	       "a NIC of another namespace";
 }
 
-static struct erdev_circuit *erdev_port_first(struct erdev_port *port)
-{
-	return list_first_entry(&port->circuits, struct erdev_link,
-				port_node)->circuit;
-}
-
 /* May @tmpl join the circuits already on @port? */
-static int erdev_port_check_circuit(struct net *net, struct erdev_port *port,
+static int erdev_circuit_check_port(struct net *net, struct erdev_port *port,
 				    const struct erdev_circuit *tmpl,
-				    struct nlattr *attrs[],
-				    struct netlink_ext_ack *extack)
+				    int *field, struct netlink_ext_ack *extack)
 {
 	struct net_device *lower = port->dev;
 	struct erdev_circuit *other = erdev_port_first(port);
@@ -68,8 +67,7 @@ static int erdev_port_check_circuit(struct net *net, struct erdev_port *port,
 				       "%s carries %s with encap %s",
 				       lower->name, erdev_who(other, net, who),
 				       erdev_encap_name(port->encap));
-		NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_CIRCUIT_ENCAP] ?:
-				attrs[ERDEV_A_CIRCUIT_NAME]);
+		*field = ERDEV_A_CIRCUIT_ENCAP;
 		return -EBUSY;
 	}
 	if (port->tpid != tmpl->tpid) {
@@ -77,8 +75,7 @@ static int erdev_port_check_circuit(struct net *net, struct erdev_port *port,
 				       "%s carries %s with TPID 0x%04x",
 				       lower->name, erdev_who(other, net, who),
 				       ntohs(port->tpid));
-		NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_CIRCUIT_TPID] ?:
-				attrs[ERDEV_A_CIRCUIT_NAME]);
+		*field = ERDEV_A_CIRCUIT_TPID;
 		return -EBUSY;
 	}
 	if (tmpl->encap != ERDEV_ENCAP_QINQ)
@@ -91,7 +88,7 @@ static int erdev_port_check_circuit(struct net *net, struct erdev_port *port,
 				       tmpl->stag,
 				       erdev_who(link->circuit, net, who),
 				       lower->name);
-		NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_CIRCUIT_STAG]);
+		*field = ERDEV_A_CIRCUIT_STAG;
 		return -EEXIST;
 	}
 	return 0;
@@ -153,15 +150,13 @@ static int erdev_circuit_lowers(struct net *net,
 				const struct erdev_circuit *tmpl,
 				int ifindex[ERDEV_LINKS],
 				struct net_device *lower[ERDEV_LINKS],
-				struct nlattr *attrs[],
-				struct netlink_ext_ack *extack)
+				int *field, struct netlink_ext_ack *extack)
 {
 	struct erdev_port *port;
 	int role, err;
 
 	for (role = 0; role < ERDEV_LINKS; role++) {
-		struct nlattr *attr = attrs[erdev_link_attr[role]];
-
+		*field = erdev_link_attr[role];
 		lower[role] = NULL;
 		if (!ifindex[role])
 			continue;
@@ -170,27 +165,28 @@ static int erdev_circuit_lowers(struct net *net,
 			NL_SET_ERR_MSG_FMT_MOD(extack,
 					       "no device with ifindex %d",
 					       ifindex[role]);
-			NL_SET_BAD_ATTR(extack, attr);
 			return -ENODEV;
 		}
-		err = erdev_port_check_lower(lower[role], extack, attr);
+		err = erdev_port_check_lower(lower[role], extack);
 		if (err)
 			return err;
 		if (tmpl->encap == ERDEV_ENCAP_QINQ) {
 			err = erdev_port_check_vlan(lower[role], tmpl->tpid,
-						    tmpl->stag, extack,
-						    attrs[ERDEV_A_CIRCUIT_STAG]);
-			if (err)
+						    tmpl->stag, extack);
+			if (err) {
+				*field = ERDEV_A_CIRCUIT_STAG;
 				return err;
+			}
 		}
 		port = erdev_port_get(lower[role]);
 		if (port) {
-			err = erdev_port_check_circuit(net, port, tmpl, attrs,
+			err = erdev_circuit_check_port(net, port, tmpl, field,
 						       extack);
 			if (err)
 				return err;
 		}
 	}
+	*field = 0;
 	if (!lower[0]) {
 		NL_SET_ERR_MSG_MOD(extack, "missing primary NIC");
 		return -EINVAL;
@@ -198,14 +194,14 @@ static int erdev_circuit_lowers(struct net *net,
 	if (lower[0] == lower[1]) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "primary and secondary are the same device");
-		NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_CIRCUIT_SECONDARY_IFINDEX]);
+		*field = ERDEV_A_CIRCUIT_SECONDARY_IFINDEX;
 		return -EINVAL;
 	}
 	return 0;
 }
 
 int erdev_circuit_new(struct net *net, struct erdev_circuit *tmpl,
-		      int ifindex[ERDEV_LINKS], struct nlattr *attrs[],
+		      int ifindex[ERDEV_LINKS], int *field,
 		      struct netlink_ext_ack *extack)
 {
 	struct erdev_net *en = erdev_pernet(net);
@@ -214,14 +210,14 @@ int erdev_circuit_new(struct net *net, struct erdev_circuit *tmpl,
 	int role, err;
 
 	ASSERT_RTNL();
+	*field = ERDEV_A_CIRCUIT_NAME;
 	if (erdev_circuit_find(net, tmpl->name)) {
 		NL_SET_ERR_MSG_FMT_MOD(extack, "circuit %s already exists",
 				       tmpl->name);
-		NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_CIRCUIT_NAME]);
 		return -EEXIST;
 	}
 
-	err = erdev_circuit_lowers(net, tmpl, ifindex, lower, attrs, extack);
+	err = erdev_circuit_lowers(net, tmpl, ifindex, lower, field, extack);
 	if (err)
 		return err;
 
@@ -253,6 +249,23 @@ unbind:
 		erdev_link_unbind(circuit, role);
 	kfree(circuit);
 	return err;
+}
+
+/* Change what a circuit may change in place: its bandwidth, SKU, billing. */
+void erdev_circuit_set(struct erdev_circuit *circuit,
+		       const struct erdev_circuit_change *change)
+{
+	ASSERT_RTNL();
+	/* sysfs reads these without RTNL. */
+	if (change->set & BIT_ULL(ERDEV_A_CIRCUIT_BANDWIDTH))
+		WRITE_ONCE(circuit->bandwidth, change->bandwidth);
+	if (change->set & BIT_ULL(ERDEV_A_CIRCUIT_SKU))
+		WRITE_ONCE(circuit->sku, change->sku);
+	if (change->set & BIT_ULL(ERDEV_A_CIRCUIT_BILLING))
+		circuit->billing = change->billing;
+
+	erdev_gen_bump(circuit->net);
+	erdev_nl_notify_circuit(circuit, ERDEV_CMD_CIRCUIT_CHANGE_NTF);
 }
 
 /*
@@ -307,7 +320,6 @@ void erdev_circuit_del(struct erdev_circuit *circuit)
 /* Is @ctag free for a new peering of @circuit? */
 static int erdev_peering_check_ctag(struct erdev_circuit *circuit,
 				    enum erdev_peering_type type, u16 ctag,
-				    struct nlattr *attrs[],
 				    struct netlink_ext_ack *extack)
 {
 	struct net *net = circuit->net;
@@ -323,7 +335,7 @@ static int erdev_peering_check_ctag(struct erdev_circuit *circuit,
 					       "C-tag %u is used by the %s peering of %s",
 					       ctag, erdev_peering_name(!type),
 					       circuit->name);
-			goto bad;
+			return -EEXIST;
 		}
 		return 0;
 	}
@@ -345,24 +357,21 @@ static int erdev_peering_check_ctag(struct erdev_circuit *circuit,
 						       erdev_who(link->circuit, net,
 								 who),
 						       erdev_nic_name(port->dev, net));
-				goto bad;
+				return -EEXIST;
 			}
 		}
 		/* And no 8021q device may sit on it (see receive.c). */
-		err = erdev_port_check_vlan(port->dev, port->tpid, ctag, extack,
-					    attrs[ERDEV_A_PEERING_CTAG]);
+		err = erdev_port_check_vlan(port->dev, port->tpid, ctag,
+					    extack);
 		if (err)
 			return err;
 	}
 	return 0;
-bad:
-	NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_PEERING_CTAG]);
-	return -EEXIST;
 }
 
 int erdev_peering_new(struct erdev_circuit *circuit,
-		      const struct erdev_peering *tmpl,
-		      struct nlattr *attrs[], struct netlink_ext_ack *extack)
+		      const struct erdev_peering *tmpl, int *field,
+		      struct netlink_ext_ack *extack)
 {
 	enum erdev_peering_type type = tmpl->type;
 	struct erdev_peering *peering;
@@ -371,18 +380,20 @@ int erdev_peering_new(struct erdev_circuit *circuit,
 	int role, err;
 
 	ASSERT_RTNL();
+	*field = ERDEV_A_PEERING_TYPE;
 	if (circuit->peering[type]) {
 		NL_SET_ERR_MSG_FMT_MOD(extack, "circuit %s already has a %s peering",
 				       circuit->name, erdev_peering_name(type));
-		NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_PEERING_TYPE]);
 		return -EEXIST;
 	}
-	err = erdev_peering_check_ctag(circuit, type, ctag, attrs, extack);
+	*field = ERDEV_A_PEERING_CTAG;
+	err = erdev_peering_check_ctag(circuit, type, ctag, extack);
 	if (err)
 		return err;
-	err = erdev_subnets_check_unique(circuit->net, tmpl, attrs, extack);
+	err = erdev_subnets_check_unique(circuit->net, tmpl, field, extack);
 	if (err)
 		return err;
+	*field = 0;
 
 	peering = kmemdup(tmpl, sizeof(*tmpl), GFP_KERNEL);
 	if (!peering)
@@ -398,7 +409,8 @@ int erdev_peering_new(struct erdev_circuit *circuit,
 		if (IS_ERR(dev)) {
 			LIST_HEAD(kill);
 
-			NL_SET_BAD_ATTR(extack, attrs[ERDEV_A_PEERING_TYPE]);
+			/* About the peering as a whole. */
+			*field = ERDEV_A_PEERING_TYPE;
 			erdev_peering_queue_del(peering, &kill);
 			unregister_netdevice_many(&kill);
 			return PTR_ERR(dev);
@@ -414,8 +426,8 @@ int erdev_peering_new(struct erdev_circuit *circuit,
  * The peering's interfaces read their copy in erdev_xmit(): a frame in
  * flight sees the old setting or the new one.
  */
-void erdev_peering_set_dscp(struct erdev_peering *peering,
-			    enum erdev_dscp dscp)
+static void erdev_peering_set_dscp(struct erdev_peering *peering,
+				   enum erdev_dscp dscp)
 {
 	struct erdev_dev *priv;
 	int role;
@@ -430,6 +442,15 @@ void erdev_peering_set_dscp(struct erdev_peering *peering,
 	}
 }
 
+/* Change what a peering may change in place: its DSCP policy. */
+void erdev_peering_set(struct erdev_peering *peering, enum erdev_dscp dscp)
+{
+	ASSERT_RTNL();
+	erdev_peering_set_dscp(peering, dscp);
+	erdev_gen_bump(peering->circuit->net);
+	erdev_nl_notify_peering(peering, ERDEV_CMD_PEERING_CHANGE_NTF, -1);
+}
+
 void erdev_peering_del(struct erdev_peering *peering)
 {
 	struct erdev_circuit *circuit = peering->circuit;
@@ -440,26 +461,6 @@ void erdev_peering_del(struct erdev_peering *peering)
 	erdev_peering_queue_del(peering, &kill);
 	unregister_netdevice_many(&kill);
 	erdev_gen_bump(circuit->net);
-}
-
-/*
- * @lower is going away: so do the circuits on it, all their interfaces in
- * one unregister batch (one set of grace periods, however many circuits).
- */
-void erdev_port_flush(struct net_device *lower)
-{
-	struct erdev_port *port = erdev_port_get(lower);
-	LIST_HEAD(kill);
-
-	ASSERT_RTNL();
-	if (!port)
-		return;
-	/* Interfaces queued here, or by the caller, keep the port alive. */
-	erdev_port_hold(port);
-	while (!list_empty(&port->circuits))
-		erdev_circuit_queue_del(erdev_port_first(port), &kill);
-	unregister_netdevice_many(&kill);
-	erdev_port_put(port);
 }
 
 /* Queue every circuit of @net for removal (a namespace exit, rmmod). */

@@ -124,6 +124,15 @@ struct erdev_circuit {
 	struct erdev_peering *peering[ERDEV_PEERINGS];
 };
 
+/* What a circuit-set request changes: the fields whose bit is in @set. */
+static_assert(ERDEV_A_CIRCUIT_MAX < 64);
+struct erdev_circuit_change {
+	u64 set;				/* BIT_ULL(ERDEV_A_CIRCUIT_*) */
+	u32 bandwidth;
+	u32 sku;
+	u32 billing;
+};
+
 /* An interface's counters beyond dev->tstats, per CPU. */
 struct erdev_dev_stats {
 	u64_stats_t tx_dscp_rewritten;
@@ -204,11 +213,9 @@ u64 erdev_dev_dscp_rewritten(const struct erdev_dev *priv);
 
 /* port.c */
 int erdev_port_check_lower(struct net_device *lower,
-			   struct netlink_ext_ack *extack,
-			   const struct nlattr *attr);
+			   struct netlink_ext_ack *extack);
 int erdev_port_check_vlan(struct net_device *lower, __be16 tpid, u16 vid,
-			  struct netlink_ext_ack *extack,
-			  const struct nlattr *attr);
+			  struct netlink_ext_ack *extack);
 struct erdev_port *erdev_port_get(struct net_device *lower);
 struct erdev_port *erdev_port_create(struct net_device *lower,
 				     enum erdev_encap encap, __be16 tpid);
@@ -216,12 +223,12 @@ void erdev_port_hold(struct erdev_port *port);
 void erdev_port_put(struct erdev_port *port);
 void erdev_port_read_stats(const struct erdev_port *port,
 			   struct erdev_port_counters *c);
+void erdev_port_flush(struct net_device *lower);
 int erdev_notifier_init(void);
 void erdev_notifier_exit(void);
 
 /* receive.c */
 rx_handler_result_t erdev_handle_frame(struct sk_buff **pskb);
-struct erdev_dev *erdev_port_lookup(const struct erdev_port *port, u32 key);
 
 /* send.c */
 netdev_tx_t erdev_xmit(struct sk_buff *skb, struct net_device *dev);
@@ -229,18 +236,18 @@ netdev_tx_t erdev_xmit(struct sk_buff *skb, struct net_device *dev);
 /* circuit.c */
 struct erdev_circuit *erdev_circuit_find(struct net *net, const char *name);
 int erdev_circuit_new(struct net *net, struct erdev_circuit *tmpl,
-		      int ifindex[ERDEV_LINKS], struct nlattr *attrs[],
+		      int ifindex[ERDEV_LINKS], int *field,
 		      struct netlink_ext_ack *extack);
+void erdev_circuit_set(struct erdev_circuit *circuit,
+		       const struct erdev_circuit_change *change);
 void erdev_circuit_del(struct erdev_circuit *circuit);
 void erdev_circuit_queue_del(struct erdev_circuit *circuit,
 			     struct list_head *kill);
 int erdev_peering_new(struct erdev_circuit *circuit,
-		      const struct erdev_peering *tmpl,
-		      struct nlattr *attrs[], struct netlink_ext_ack *extack);
-void erdev_peering_set_dscp(struct erdev_peering *peering,
-			    enum erdev_dscp dscp);
+		      const struct erdev_peering *tmpl, int *field,
+		      struct netlink_ext_ack *extack);
+void erdev_peering_set(struct erdev_peering *peering, enum erdev_dscp dscp);
 void erdev_peering_del(struct erdev_peering *peering);
-void erdev_port_flush(struct net_device *lower);
 void erdev_net_flush(struct net *net, struct list_head *kill);
 
 /* subnet.c */
@@ -248,8 +255,7 @@ int erdev_subnets_parse(struct erdev_peering *p, struct nlattr **attrs,
 			const struct nla_policy *policy,
 			struct netlink_ext_ack *extack);
 int erdev_subnets_check_unique(struct net *net, const struct erdev_peering *p,
-			       struct nlattr **attrs,
-			       struct netlink_ext_ack *extack);
+			       int *field, struct netlink_ext_ack *extack);
 int erdev_subnets_fill(struct sk_buff *skb, const struct erdev_peering *p);
 
 /* netlink.c */
@@ -277,6 +283,38 @@ static inline const char *erdev_encap_name(enum erdev_encap encap)
 static inline unsigned int erdev_overhead(enum erdev_encap encap)
 {
 	return encap == ERDEV_ENCAP_QINQ ? 2 * VLAN_HLEN : VLAN_HLEN;
+}
+
+/*
+ * The port's helpers on the receive path, inline: erdev_handle_frame()
+ * runs them for every frame. Under RCU (lookup) or RTNL.
+ */
+static inline struct erdev_dev *erdev_port_lookup(const struct erdev_port *port,
+						  u32 key)
+{
+	struct erdev_dev *priv;
+
+	hash_for_each_possible_rcu(port->ifaces, priv, hnode, key)
+		if (priv->key == key)
+			return priv;
+	return NULL;
+}
+
+static inline void erdev_port_count(struct erdev_port *port,
+				    enum erdev_port_counter counter)
+{
+	struct erdev_port_stats *s = this_cpu_ptr(port->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->cnt[counter]);
+	u64_stats_update_end(&s->syncp);
+}
+
+/* The first circuit on @port, which has one. Under RTNL. */
+static inline struct erdev_circuit *erdev_port_first(struct erdev_port *port)
+{
+	return list_first_entry(&port->circuits, struct erdev_link,
+				port_node)->circuit;
 }
 
 #endif /* _ERDEV_MAIN_H */

@@ -589,7 +589,7 @@ int erdev_nl_circuit_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[ERDEV_A_CIRCUIT_MAX + 1];
 	struct erdev_circuit tmpl = {};
 	int ifindex[ERDEV_LINKS];
-	int err;
+	int err, field = 0;
 
 	err = erdev_nl_circuit_attrs(info, tb);
 	if (err)
@@ -597,8 +597,13 @@ int erdev_nl_circuit_new_doit(struct sk_buff *skb, struct genl_info *info)
 	err = erdev_nl_parse_circuit_new(info, tb, &tmpl, ifindex);
 	if (err)
 		return err;
-	return erdev_circuit_new(genl_info_net(info), &tmpl, ifindex, tb,
-				 info->extack);
+	err = erdev_circuit_new(genl_info_net(info), &tmpl, ifindex, &field,
+				info->extack);
+	/* A field left at its default (encap, TPID): the circuit's name. */
+	if (err && field)
+		NL_SET_BAD_ATTR(info->extack,
+				tb[field] ?: tb[ERDEV_A_CIRCUIT_NAME]);
+	return err;
 }
 
 /* The reply to circuit-get and stats-get: @stats adds counters and ports. */
@@ -716,8 +721,14 @@ int erdev_nl_circuit_set_doit(struct sk_buff *skb, struct genl_info *info)
 		{ ERDEV_A_CIRCUIT_SERVICE_KEY, "service-key" },
 		{ ERDEV_A_CIRCUIT_PEERING, "peering" },
 	};
-	struct erdev_circuit *circuit = erdev_nl_info_circuit(info);
+	static const int changeable[] = {
+		ERDEV_A_CIRCUIT_BANDWIDTH,
+		ERDEV_A_CIRCUIT_SKU,
+		ERDEV_A_CIRCUIT_BILLING,
+	};
 	struct nlattr *tb[ERDEV_A_CIRCUIT_MAX + 1];
+	struct erdev_circuit_change change = {};
+	unsigned int i;
 	int err;
 
 	/* Parsed once in pre_doit already: this cannot fail. */
@@ -729,16 +740,13 @@ int erdev_nl_circuit_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 
-	if (tb[ERDEV_A_CIRCUIT_BANDWIDTH])
-		WRITE_ONCE(circuit->bandwidth,
-			   nla_get_u32(tb[ERDEV_A_CIRCUIT_BANDWIDTH]));
-	if (tb[ERDEV_A_CIRCUIT_SKU])
-		WRITE_ONCE(circuit->sku, nla_get_u32(tb[ERDEV_A_CIRCUIT_SKU]));
-	if (tb[ERDEV_A_CIRCUIT_BILLING])
-		circuit->billing = nla_get_u32(tb[ERDEV_A_CIRCUIT_BILLING]);
-
-	erdev_gen_bump(circuit->net);
-	erdev_nl_notify_circuit(circuit, ERDEV_CMD_CIRCUIT_CHANGE_NTF);
+	for (i = 0; i < ARRAY_SIZE(changeable); i++)
+		if (tb[changeable[i]])
+			change.set |= BIT_ULL(changeable[i]);
+	change.bandwidth = erdev_nla_u32(tb[ERDEV_A_CIRCUIT_BANDWIDTH], 0);
+	change.sku = erdev_nla_u32(tb[ERDEV_A_CIRCUIT_SKU], 0);
+	change.billing = erdev_nla_u32(tb[ERDEV_A_CIRCUIT_BILLING], 0);
+	erdev_circuit_set(erdev_nl_info_circuit(info), &change);
 	return 0;
 }
 
@@ -777,7 +785,7 @@ int erdev_nl_peering_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *nest = info->attrs[ERDEV_A_PEERING];
 	struct nlattr *tb[ERDEV_A_PEERING_MAX + 1];
 	struct erdev_peering tmpl = {};
-	int err;
+	int err, field = 0;
 
 	/* Parsed once in pre_doit already: this cannot fail. */
 	err = erdev_nl_peering_attrs(info, tb);
@@ -801,7 +809,10 @@ int erdev_nl_peering_new_doit(struct sk_buff *skb, struct genl_info *info)
 				  info->extack);
 	if (err)
 		return err;
-	return erdev_peering_new(circuit, &tmpl, tb, info->extack);
+	err = erdev_peering_new(circuit, &tmpl, &field, info->extack);
+	if (err && field)
+		NL_SET_BAD_ATTR(info->extack, tb[field]);
+	return err;
 }
 
 int erdev_nl_peering_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -893,16 +904,14 @@ int erdev_nl_peering_set_doit(struct sk_buff *skb, struct genl_info *info)
 				    "peering");
 	if (err)
 		return err;
+	dscp = peering->dscp;
 	if (tb[ERDEV_A_PEERING_DSCP]) {
 		err = erdev_nl_dscp(info, tb[ERDEV_A_PEERING_DSCP],
 				    peering->type, &dscp);
 		if (err)
 			return err;
-		erdev_peering_set_dscp(peering, dscp);
 	}
-
-	erdev_gen_bump(peering->circuit->net);
-	erdev_nl_notify_peering(peering, ERDEV_CMD_PEERING_CHANGE_NTF, -1);
+	erdev_peering_set(peering, dscp);
 	return 0;
 }
 

@@ -27,38 +27,34 @@ struct erdev_port *erdev_port_get(struct net_device *lower)
 	return rtnl_dereference(lower->rx_handler_data);
 }
 
-/* Can @lower carry circuits? Reports why not against @attr. */
+/* Can @lower carry circuits? */
 int erdev_port_check_lower(struct net_device *lower,
-			   struct netlink_ext_ack *extack,
-			   const struct nlattr *attr)
+			   struct netlink_ext_ack *extack)
 {
 	if (netif_is_erdev(lower)) {
 		NL_SET_ERR_MSG_FMT_MOD(extack, "%s is an erdev interface",
 				       lower->name);
-		goto bad;
+		return -EBUSY;
 	}
 	if (lower->type != ARPHRD_ETHER || lower->addr_len != ETH_ALEN ||
 	    (lower->flags & IFF_LOOPBACK)) {
 		NL_SET_ERR_MSG_FMT_MOD(extack, "%s is not an Ethernet device",
 				       lower->name);
-		goto bad;
+		return -EBUSY;
 	}
 	/* As vlan_check_real_dev(): such a NIC drops every tagged frame. */
 	if (lower->features & NETIF_F_VLAN_CHALLENGED) {
 		NL_SET_ERR_MSG_FMT_MOD(extack, "%s cannot carry VLANs",
 				       lower->name);
-		goto bad;
+		return -EBUSY;
 	}
 	if (netdev_is_rx_handler_busy(lower) && !netif_is_erdev_port(lower)) {
 		NL_SET_ERR_MSG_FMT_MOD(extack,
 				       "%s is busy: bridge port, bond slave or other rx_handler",
 				       lower->name);
-		goto bad;
+		return -EBUSY;
 	}
 	return 0;
-bad:
-	NL_SET_BAD_ATTR(extack, attr);
-	return -EBUSY;
 }
 
 /*
@@ -67,8 +63,7 @@ bad:
  * frame of that tag away from the circuit.
  */
 int erdev_port_check_vlan(struct net_device *lower, __be16 tpid, u16 vid,
-			  struct netlink_ext_ack *extack,
-			  const struct nlattr *attr)
+			  struct netlink_ext_ack *extack)
 {
 	struct net_device *vlan;
 	int err = 0;
@@ -80,7 +75,6 @@ int erdev_port_check_vlan(struct net_device *lower, __be16 tpid, u16 vid,
 				       "VLAN %u (TPID 0x%04x) on %s is taken by 8021q device %s",
 				       vid, ntohs(tpid), lower->name,
 				       vlan->name);
-		NL_SET_BAD_ATTR(extack, attr);
 		err = -EBUSY;
 	}
 	rcu_read_unlock();
@@ -172,6 +166,26 @@ void erdev_port_read_stats(const struct erdev_port *port,
 		for (i = 0; i < ERDEV_PORT_NCOUNTERS; i++)
 			c->cnt[i] += t.cnt[i];
 	}
+}
+
+/*
+ * @lower is going away: so do the circuits on it, all their interfaces in
+ * one unregister batch (one set of grace periods, however many circuits).
+ */
+void erdev_port_flush(struct net_device *lower)
+{
+	struct erdev_port *port = erdev_port_get(lower);
+	LIST_HEAD(kill);
+
+	ASSERT_RTNL();
+	if (!port)
+		return;
+	/* Interfaces queued here, or by the caller, keep the port alive. */
+	erdev_port_hold(port);
+	while (!list_empty(&port->circuits))
+		erdev_circuit_queue_del(erdev_port_first(port), &kill);
+	unregister_netdevice_many(&kill);
+	erdev_port_put(port);
 }
 
 /* Pass a NIC event on to every interface on it. */

@@ -17,26 +17,6 @@
 
 #include "main.h"
 
-static void erdev_port_count(struct erdev_port *port,
-			     enum erdev_port_counter counter)
-{
-	struct erdev_port_stats *s = this_cpu_ptr(port->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->cnt[counter]);
-	u64_stats_update_end(&s->syncp);
-}
-
-struct erdev_dev *erdev_port_lookup(const struct erdev_port *port, u32 key)
-{
-	struct erdev_dev *priv;
-
-	hash_for_each_possible_rcu(port->ifaces, priv, hnode, key)
-		if (priv->key == key)
-			return priv;
-	return NULL;
-}
-
 /* Hand a frame whose tags are gone to its interface. */
 static rx_handler_result_t erdev_deliver(struct sk_buff *skb,
 					 struct erdev_dev *priv,

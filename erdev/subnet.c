@@ -206,11 +206,11 @@ static int erdev_subnet_shared(const struct erdev_peering *p,
 
 /*
  * Is every link subnet of @p, a new peering in @net, unused by the
- * peerings there? Under RTNL, which keeps the circuits still.
+ * peerings there? If not, *@field is the attribute of the one in use.
+ * Under RTNL, which keeps the circuits still.
  */
 int erdev_subnets_check_unique(struct net *net, const struct erdev_peering *p,
-			       struct nlattr **attrs,
-			       struct netlink_ext_ack *extack)
+			       int *field, struct netlink_ext_ack *extack)
 {
 	struct erdev_circuit *circuit;
 	unsigned int t;
@@ -228,8 +228,7 @@ int erdev_subnets_check_unique(struct net *net, const struct erdev_peering *p,
 				continue;
 			erdev_subnet_taken(extack, &erdev_subnet_kinds[i],
 					   erdev_subnet_at(p, i), o);
-			NL_SET_BAD_ATTR(extack,
-					attrs[ERDEV_A_PEERING_IPV4_PRIMARY + i]);
+			*field = ERDEV_A_PEERING_IPV4_PRIMARY + i;
 			return -EEXIST;
 		}
 	}
