@@ -22,6 +22,7 @@
 #include "apply.h"
 #include "json.h"
 #include "nl.h"
+#include "show.h"
 #include "state.h"
 
 #define MONITOR_BUFSIZ	65536
@@ -156,92 +157,35 @@ static const char *const event_names[] = {
 	[ERDEV_CMD_PEERING_CHANGE_NTF]	= "peering-change",
 };
 
-/* A name, or the number this version does not know. */
-static void json_name(struct json *j, const char *key, const char *name,
-		      uint32_t val)
+/*
+ * One object per event: "event", then the object's fields as show -j
+ * writes them (show.c's writers), so that show and monitor agree.
+ */
+static void json_event(uint8_t cmd, const struct er_reply *r,
+		       const char *circuit, const struct er_peering *p)
 {
-	if (name)
-		json_string(j, key, name);
-	else
-		json_uint(j, key, val);
-}
+	struct printer pr;
+	unsigned int i;
 
-static void json_circuit(struct json *j, const struct kcircuit *kc)
-{
-	const struct er_circuit *c = &kc->c;
-	char buf[UUID_BUFSIZ];
-
-	json_string(j, "name", c->name);
-	json_name(j, "encap", encap_name(c->encap), c->encap);
-	snprintf(buf, sizeof(buf), "0x%04x", c->tpid);
-	json_string(j, "tpid", buf);
-	if (has(c->has, ERDEV_A_CIRCUIT_STAG))
-		json_uint(j, "stag", c->stag);
-	json_string(j, "primary", kc->primary);
-	if (has(c->has, ERDEV_A_CIRCUIT_SECONDARY_IFINDEX))
-		json_string(j, "secondary", kc->secondary);
-	if (has(c->has, ERDEV_A_CIRCUIT_BANDWIDTH))
-		json_uint(j, "bandwidth_mbps", c->bandwidth);
-	json_name(j, "sku", sku_name(c->sku), c->sku);
-	json_name(j, "billing", billing_name(c->billing), c->billing);
-	if (has(c->has, ERDEV_A_CIRCUIT_SERVICE_KEY))
-		json_string(j, "service_key",
-			    format_uuid(c->service_key, buf));
-}
-
-static void json_link(struct json *j, const struct er_link *l)
-{
-	json_name(j, "role", role_name(l->role), l->role);
-	json_string(j, "ifname", l->ifname);
-	json_uint(j, "ifindex", l->ifindex);
-	json_name(j, "operstate", operstate_name(l->operstate), l->operstate);
-}
-
-static void json_subnets(struct json *j, const char *key,
-			 const struct subnet sn[2])
-{
-	char buf[PREFIX_BUFSIZ];
-	int i;
-
-	if (!sn[0].family && !sn[1].family)
-		return;
-	json_begin_array(j, key);
-	for (i = 0; i < 2; i++)
-		if (sn[i].family)
-			json_string(j, NULL, format_subnet(&sn[i], buf));
-	json_end_array(j);
-}
-
-static void json_peering(struct json *j, uint8_t cmd, const char *circuit,
-			 const struct er_peering *p)
-{
-	unsigned int r;
-
-	json_string(j, "circuit", circuit);
-	json_name(j, "type", peering_name(p->type), p->type);
-	if (cmd == ERDEV_CMD_LINK_CHANGE_NTF) {
-		for (r = 0; r < ER_LINKS; r++) {
-			if (p->link[r].present) {
-				json_link(j, &p->link[r]);
+	printer_init_event(&pr, stdout);
+	json_begin_object(&pr.j, NULL);
+	json_string(&pr.j, "event", event_names[cmd]);
+	if (r) {
+		show_json_circuit(&pr, r);
+	} else if (cmd != ERDEV_CMD_LINK_CHANGE_NTF) {
+		json_string(&pr.j, "circuit", circuit);
+		show_json_peering(&pr, p);
+	} else {
+		json_string(&pr.j, "circuit", circuit);
+		json_string(&pr.j, "type", peering_name(p->type));
+		for (i = 0; i < ER_LINKS; i++) {
+			if (p->link[i].present) {
+				show_json_link(&pr, p, &p->link[i]);
 				break;
 			}
 		}
-		return;
 	}
-	json_uint(j, "ctag", p->ctag);
-	if (has(p->has, ERDEV_A_PEERING_DSCP))
-		json_name(j, "dscp", dscp_name(p->dscp), p->dscp);
-	json_subnets(j, "ipv4", &p->subnet[SN_IPV4_PRIMARY]);
-	json_subnets(j, "ipv6", &p->subnet[SN_IPV6_PRIMARY]);
-	json_begin_array(j, "links");
-	for (r = 0; r < ER_LINKS; r++) {
-		if (!p->link[r].present)
-			continue;
-		json_begin_object(j, NULL);
-		json_link(j, &p->link[r]);
-		json_end_object(j);
-	}
-	json_end_array(j);
+	json_end_object(&pr.j);
 }
 
 /* One notification */
@@ -283,7 +227,6 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	struct kcircuit kc = { 0 };
 	struct er_peering p;
 	struct er_reply r;
-	struct json j;
 	uint8_t cmd;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*genl))
@@ -309,14 +252,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		putchar('\n');
 		return MNL_CB_OK;
 	}
-	json_init(&j, stdout);
-	json_begin_object(&j, NULL);
-	json_string(&j, "event", event_names[cmd]);
-	if (is_circuit_event(cmd))
-		json_circuit(&j, &kc);
-	else
-		json_peering(&j, cmd, kc.c.name, &p);
-	json_end_object(&j);
+	json_event(cmd, is_circuit_event(cmd) ? &r : NULL, kc.c.name, &p);
 	putchar('\n');
 	return MNL_CB_OK;
 bad:

@@ -483,13 +483,12 @@ static void json_link_addr(struct printer *p, const struct er_peering *pe,
 	json_end_object(j);
 }
 
-static void json_link(struct printer *p, const struct er_peering *pe,
-		      const struct er_link *link)
+void show_json_link(struct printer *p, const struct er_peering *pe,
+		    const struct er_link *link)
 {
 	struct json *j = &p->j;
 	char buf[IF_NAMESIZE];
 
-	json_begin_object(j, NULL);
 	json_enum(j, "role", true, role_name(link->role), link->role);
 	if (link->ifname[0])
 		json_string(j, "ifname", link->ifname);
@@ -526,26 +525,26 @@ static void json_link(struct printer *p, const struct er_peering *pe,
 		json_link_addr(p, pe, link, 0);
 		json_link_addr(p, pe, link, 1);
 	}
-	json_end_object(j);
 }
 
-static void json_peering(struct printer *p, const struct er_peering *pe)
+void show_json_peering(struct printer *p, const struct er_peering *pe)
 {
 	struct json *j = &p->j;
 	unsigned int i;
 
-	json_begin_object(j, NULL);
 	json_string(j, "type", peering_name(pe->type));
 	json_opt_uint(j, "ctag", has(pe->has, ERDEV_A_PEERING_CTAG), pe->ctag);
 	json_enum(j, "dscp", has(pe->has, ERDEV_A_PEERING_DSCP),
 		      dscp_name(pe->dscp), pe->dscp);
 	json_begin_array(j, "links");
 	for (i = 0; i < ER_LINKS; i++) {
-		if (pe->link[i].present)
-			json_link(p, pe, &pe->link[i]);
+		if (!pe->link[i].present)
+			continue;
+		json_begin_object(j, NULL);
+		show_json_link(p, pe, &pe->link[i]);
+		json_end_object(j);
 	}
 	json_end_array(j);
-	json_end_object(j);
 }
 
 static void json_circuit_attrs(struct json *j, const struct er_circuit *c)
@@ -591,20 +590,22 @@ static void json_port(struct json *j, const struct er_port *port)
 	json_end_object(j);
 }
 
-static void json_circuit(struct printer *p, const struct er_reply *r)
+void show_json_circuit(struct printer *p, const struct er_reply *r)
 {
 	const struct er_circuit *c = &r->circuit;
 	struct json *j = &p->j;
 	unsigned int i;
 
-	json_begin_object(j, NULL);
 	json_string(j, "name", c->name);
 	if (!p->stats)
 		json_circuit_attrs(j, c);
 	json_begin_array(j, "peerings");
 	for (i = 0; i < ER_PEERINGS; i++) {
-		if (c->peering[i].present)
-			json_peering(p, &c->peering[i]);
+		if (!c->peering[i].present)
+			continue;
+		json_begin_object(j, NULL);
+		show_json_peering(p, &c->peering[i]);
+		json_end_object(j);
 	}
 	json_end_array(j);
 	if (p->stats) {
@@ -613,7 +614,6 @@ static void json_circuit(struct printer *p, const struct er_reply *r)
 			json_port(j, &r->port[i]);
 		json_end_array(j);
 	}
-	json_end_object(j);
 }
 
 void printer_init(struct printer *p, FILE *f, bool json, bool stats)
@@ -625,6 +625,14 @@ void printer_init(struct printer *p, FILE *f, bool json, bool stats)
 	json_init(&p->j, f);
 	if (json)
 		json_begin_array(&p->j, NULL);
+}
+
+void printer_init_event(struct printer *p, FILE *f)
+{
+	memset(p, 0, sizeof(*p));
+	p->f = f;
+	p->json = true;
+	json_init(&p->j, f);
 }
 
 /* mnl callback for each answer message. */
@@ -641,7 +649,9 @@ int printer_cb(const struct nlmsghdr *nlh, void *data)
 	if (!r.has_circuit)
 		return MNL_CB_OK;
 	if (p->json) {
-		json_circuit(p, &r);
+		json_begin_object(&p->j, NULL);
+		show_json_circuit(p, &r);
+		json_end_object(&p->j);
 	} else {
 		text_circuit(p, &r.circuit);
 		for (i = 0; i < r.nports; i++) {

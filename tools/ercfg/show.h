@@ -50,6 +50,17 @@ struct printer {
 };
 
 void printer_init(struct printer *p, FILE *f, bool json, bool stats);
+/* A printer of single JSON objects, for monitor's events. */
+void printer_init_event(struct printer *p, FILE *f);
+
+/*
+ * The one JSON writer of each object, for show -j, stats -j and monitor
+ * -j alike: its fields, into the object the caller has opened.
+ */
+void show_json_circuit(struct printer *p, const struct er_reply *r);
+void show_json_peering(struct printer *p, const struct er_peering *pe);
+void show_json_link(struct printer *p, const struct er_peering *pe,
+		    const struct er_link *link);
 int printer_cb(const struct nlmsghdr *nlh, void *data);
 void printer_finish(struct printer *p);
 void printer_free(struct printer *p);
