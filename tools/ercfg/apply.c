@@ -24,7 +24,10 @@
 
 #include "apply.h"
 #include "config.h"
+#include "errmsg.h"
 #include "nl.h"
+#include "parse.h"
+#include "prefix.h"
 #include "state.h"
 
 /* A circuit del undoes with a circuit add and its peerings' adds. */

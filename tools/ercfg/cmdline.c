@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "errmsg.h"
 #include "json.h"
+#include "parse.h"
 
 #ifndef NETNS_RUN_DIR
 #define NETNS_RUN_DIR "/var/run/netns"	/* as iproute2's ip netns */

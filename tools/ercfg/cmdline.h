@@ -12,7 +12,7 @@
 #include <stdbool.h>
 
 #include "apply.h"
-#include "ercfg.h"
+#include "model.h"
 
 /* What parse_global() found: what main() is to do. */
 enum cmdline_action {

@@ -9,8 +9,10 @@
 #include <arpa/inet.h>
 
 #include "config.h"
-#include "ercfg.h"
+#include "errmsg.h"
+#include "model.h"
 #include "nl.h"
+#include "prefix.h"
 #include "reply.h"
 #include "rtnl.h"
 

@@ -18,8 +18,11 @@
 #include "apply.h"
 #include "cmdline.h"
 #include "config.h"
-#include "ercfg.h"
+#include "errmsg.h"
+#include "model.h"
 #include "nl.h"
+#include "parse.h"
+#include "prefix.h"
 #include "show.h"
 
 #ifndef ERCFG_VERSION

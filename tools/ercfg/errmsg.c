@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ercfg.h"
+#include "errmsg.h"
 
 /* Where the message is about (apply's FILE:LINE), if anywhere. */
 enum ercfg_status errmsg_status = ERCFG_FAILED;

@@ -20,6 +20,7 @@
 #include <linux/netlink.h>
 
 #include "apply.h"
+#include "errmsg.h"
 #include "json.h"
 #include "nl.h"
 #include "show.h"

@@ -14,8 +14,10 @@
 #include <time.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <linux/erdev.h>
 
-#include "ercfg.h"
+#include "errmsg.h"
+#include "names.h"
 #include "nl.h"
 
 struct nl_ctx {

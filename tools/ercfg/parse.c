@@ -20,7 +20,10 @@
 #include <net/if.h>
 #include <sys/socket.h>
 
-#include "ercfg.h"
+#include "errmsg.h"
+#include "model.h"
+#include "parse.h"
+#include "prefix.h"
 
 int parse_word = -1;
 bool parse_no_devices;

@@ -15,7 +15,9 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-#include "ercfg.h"
+#include "errmsg.h"
+#include "parse.h"
+#include "prefix.h"
 
 struct family_info {
 	const char *name;		/* in messages */

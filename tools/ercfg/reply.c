@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <linux/genetlink.h>
 
+#include "prefix.h"
 #include "reply.h"
 
 static int get_u8(const struct nlattr *attr, uint8_t *val)

@@ -12,7 +12,7 @@
 #include <net/if.h>
 #include <libmnl/libmnl.h>
 
-#include "ercfg.h"
+#include "model.h"
 
 #define ER_LINKS	2
 #define ER_PEERINGS	2

@@ -12,6 +12,7 @@
 #include <linux/rtnetlink.h>
 
 #include "nl.h"
+#include "prefix.h"
 #include "rtnl.h"
 
 /*

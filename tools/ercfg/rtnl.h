@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ercfg.h"
+#include "model.h"
 
 struct nl;
 struct nlmsghdr;

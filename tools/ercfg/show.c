@@ -17,8 +17,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "ercfg.h"
+#include "errmsg.h"
+#include "model.h"
 #include "nl.h"
+#include "prefix.h"
 #include "rtnl.h"
 #include "show.h"
 

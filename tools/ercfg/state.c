@@ -13,7 +13,10 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include "errmsg.h"
 #include "nl.h"
+#include "parse.h"
+#include "prefix.h"
 #include "state.h"
 
 #define DUMP_TRIES	5

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <net/if.h>
 
-#include "ercfg.h"
+#include "model.h"
 #include "reply.h"
 
 struct nl;

@@ -27,8 +27,11 @@
 #include <linux/rtnetlink.h>
 
 #include "config.h"
-#include "ercfg.h"
+#include "errmsg.h"
+#include "model.h"
 #include "nl.h"
+#include "parse.h"
+#include "prefix.h"
 #include "rtnl.h"
 #include "show.h"
 

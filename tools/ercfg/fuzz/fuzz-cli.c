@@ -22,6 +22,7 @@
 #include "config.h"
 #include "json.h"
 #include "nl.h"
+#include "parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ercfg: configure erdev ExpressRoute circuits over generic netlink.
- *
- * A command runs in two phases. parse.c turns the command line into a
- * struct request and checks all of it, devices included, without talking to
- * the kernel. Only then does the command open the netlink socket (nl.c) and
+ * ercfg's model of a request: one command line, or one line of apply's
+ * FILE, parsed and checked (parse.c) before anything is sent. A command
+ * runs in two phases. parse.c turns the command line into a struct
+ * request and checks all of it, devices included, without talking to the
+ * kernel. Only then does the command open the netlink socket (nl.c) and
  * send one request: config.c for the changes, show.c for show and stats.
  */
-#ifndef _ERCFG_H
-#define _ERCFG_H
+#ifndef _ERCFG_MODEL_H
+#define _ERCFG_MODEL_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,7 +16,6 @@
 #include <linux/erdev.h>
 
 #include "names.h"	/* names.c, shared with iproute2's plugin */
-
 
 enum ercfg_cmd {
 	CMD_CIRCUIT_ADD,
@@ -114,48 +113,4 @@ static inline uint32_t dscp_default(uint32_t peering)
 							 ERDEV_DSCP_KEEP;
 }
 
-/* errmsg.c */
-extern const char *errmsg_file;		/* errmsg() says "FILE:LINE: " */
-extern unsigned int errmsg_line;	/* when both are set */
-extern unsigned int errmsg_col;		/* and errmsg_compiler... */
-extern bool errmsg_compiler;		/* ..."FILE:LINE:COL: ", no "ercfg: " */
-extern unsigned int (*errmsg_col_fn)(void); /* the column if errmsg_col 0 */
-/* If set, takes the messages about a line instead of stderr (a copy). */
-extern void (*errmsg_sink)(unsigned int line, unsigned int col,
-			   const char *text);
-void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/*
- * The exit statuses (ercfg(8), EXIT STATUS), so that a script can tell a
- * mistake of its own from a refusal and from a router without the module.
- */
-enum ercfg_status {
-	ERCFG_OK = 0,
-	ERCFG_FAILED = 1,	/* the kernel refused; a netlink or system error */
-	ERCFG_USAGE = 2,	/* bad command line or FILE: nothing was asked */
-	ERCFG_NO_MODULE = 3,	/* no "erdev" generic netlink family */
-};
-extern enum ercfg_status errmsg_status;	/* a failure's exit status */
-
-/* parse.c */
-extern int parse_word;			/* the argv word of the last error; -1 */
-extern bool parse_no_devices;		/* DEV names unresolved: ifindex 0 */
-int parse_command(int argc, char **argv, struct request *req);
-bool valid_circuit_name(const char *name);
-const char *shown(const char *word);	/* for a message: escaped, cut */
-int parse_vid(const char *str, uint16_t *vid);
-int parse_rate(const char *str, uint32_t *mbit);
-int parse_uuid(const char *str, uint8_t uuid[UUID_LEN]);
-
-/* prefix.c: link subnets */
-#define ADDR_BUFSIZ	46	/* INET6_ADDRSTRLEN */
-#define PREFIX_BUFSIZ	(ADDR_BUFSIZ + 4)
-int parse_link_subnets(int family, const char *str, bool public,
-		       struct subnet sn[2]);
-bool subnet_is_private(const struct subnet *sn);
-unsigned int subnet_addr_len(const struct subnet *sn);
-void subnet_host(const struct subnet *sn, unsigned int n, uint8_t addr[16]);
-char *format_addr(int family, const uint8_t *addr, char buf[ADDR_BUFSIZ]);
-char *format_subnet(const struct subnet *sn, char buf[PREFIX_BUFSIZ]);
-
-#endif /* _ERCFG_H */
+#endif /* _ERCFG_MODEL_H */
