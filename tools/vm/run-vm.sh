@@ -19,7 +19,8 @@
 #   VM_TIMEOUT     hard limit for the whole VM, seconds (default 2700, 5100
 #                  on the debug kernel)
 #   VM_STALL       kill the VM after this long without a finished test
-#                  (default: the largest test timeout + 300 s)
+#                  (default: the largest test timeout + 300 s, twice
+#                  the largest timeout + 300 s under icount)
 #   VM_MEM         guest memory (default 2G, 3G on the debug kernel)
 #   VM_APPEND      extra kernel command line
 #   VM_ICOUNT      QEMU -icount setting (default shift=0,sleep=off; off:
@@ -66,7 +67,6 @@ for t in "$ERDEV_ROOT/$tests_dir"/*.sh; do
 	v=$(sed -n 's/^# *timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
 	[ -n "$v" ] && [ "$v" -gt "$maxt" ] && maxt=$v
 done
-stall=${VM_STALL:-$((maxt * scale + 300))}
 vm_timeout=${VM_TIMEOUT:-$([ $debug = 1 ] && echo 5100 || echo 2700)}
 
 # Host paths the guest needs, outermost first (see tools/vm/init).
@@ -133,6 +133,17 @@ else
 	icount_append=
 fi
 [ "$accel" = tcg ] && accel="tcg,thread=$tcg_thread"
+
+# A test's timeout is in guest seconds. Under icount a busy guest second
+# takes a host second on a stock kernel here, about three on the debug
+# kernel (whose instrumented code TCG runs slower), and more while the
+# host checks share the CPU: the stall limit, in host seconds, allows
+# twice the longest test's timeout then.
+if [ ${#icount_args[@]} -gt 0 ]; then
+	stall=${VM_STALL:-$((maxt * scale * 2 + 300))}
+else
+	stall=${VM_STALL:-$((maxt * scale + 300))}
+fi
 
 append="console=ttyS0 rdinit=/init panic=-1 loglevel=5 log_buf_len=16M"
 append+=" rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=60 nokaslr"
