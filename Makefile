@@ -56,8 +56,8 @@
 # and says so. The install targets need the running kernel's headers or an
 # explicit KDIR.
 #
-# KERNELS for `make check`: any of "5.10 6.1 6.12 debug newest" (the
-# default is all five), or the opt-in debug7.3; see tools/vm/common.sh.
+# KERNELS for `make check`: any of "6.1 6.12 debug" (the default is all
+# three), or the opt-in 5.10, newest and debug7.3; see tools/vm/common.sh.
 # TESTS="name ..." runs only those
 # selftests. ERDEV_SRC=DIR tests module sources from another directory.
 

@@ -4,8 +4,8 @@
 # selftest, then one summary line "N passed, N failed, N skipped".
 #
 # Environment:
-#   KERNELS      matrix kernels, default $ALL_KERNELS (see common.sh;
-#                debug7.3 is known too)
+#   KERNELS      matrix kernels, default $ALL_KERNELS (see common.sh; 5.10,
+#                debug7.3 and newest are known too)
 #   ERDEV_SRC    take the module sources (Kbuild, VERSION, erdev/, include/)
 #                from this directory instead of the repo (e.g. a patched
 #                copy); selftests and tools still come from the repo
@@ -251,15 +251,15 @@ for k in "${names[@]}"; do
 	vm_names+=("$k")
 done
 # lane_cost KERNEL: seconds of VM time its run of the suite takes, as
-# measured on a 2-core machine with both lanes busy (README, "Two commands"):
-# what the two lanes are balanced on.
+# measured on a 2-core machine with both lanes busy (README, "Two
+# commands"): what the two lanes are balanced on.
 lane_cost() {
 	case "$1" in
-	debug*) echo 1500 ;;
-	5.10) echo 1200 ;;
-	6.12) echo 1000 ;;
-	newest) echo 700 ;;
-	*) echo 600 ;;
+	debug*) echo 3000 ;;
+	5.10) echo 1800 ;;
+	6.12) echo 1500 ;;
+	newest) echo 1100 ;;
+	*) echo 900 ;;
 	esac
 }
 lane_a=() lane_b=()

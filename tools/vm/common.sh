@@ -54,8 +54,8 @@ ERDEV_ROOT=${ERDEV_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 CACHE=${CACHE:-$ERDEV_ROOT/.cache}
 SHARED_KERNELS=${SHARED_KERNELS:-$ERDEV_ROOT/../shared/kernels}
 LINUX_SOURCE_TAR=${LINUX_SOURCE_TAR:-/usr/src/linux-source-6.12.tar.xz}
-ALL_KERNELS="5.10 6.1 6.12 debug newest"
-KNOWN_KERNELS="$ALL_KERNELS debug7.3"
+ALL_KERNELS="6.1 6.12 debug"
+KNOWN_KERNELS="$ALL_KERNELS 5.10 debug7.3 newest"
 
 export DEBIAN_FRONTEND=noninteractive
 

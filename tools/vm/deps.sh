@@ -5,7 +5,7 @@
 #
 #   tools/vm/deps.sh [--check]      --check: only report what is missing
 #
-# Kernel headers for the matrix (KERNELS, default "5.10 6.1 6.12 debug newest") are
+# Kernel headers for the matrix (KERNELS, default "6.1 6.12 debug") are
 # resolved from the apt archive each time, so a new Debian point release
 # brings in the new 6.1 ABI's headers. 5.10's come from bullseye-security
 # through the private apt configuration of common.sh and are unpacked

@@ -23,13 +23,13 @@
 #                  the largest timeout + 300 s under icount)
 #   VM_MEM         guest memory (default 2G, 3G on the debug kernel)
 #   VM_APPEND      extra kernel command line
-#   VM_ICOUNT      QEMU -icount setting (default shift=0,sleep=off; off:
-#                  guest time is host time, see "TCG threading" below)
+#   VM_ICOUNT      QEMU -icount setting, e.g. shift=0,sleep=off (default
+#                  off: guest time is host time; see "TCG threading")
 #   VM_QEMU_ARGS   extra QEMU arguments
 #   VM_CPU         QEMU -cpu model (default max,-cx16; max without icount)
 #   QEMU_ACCEL     default tcg (KVM hangs on these machines)
 #   QEMU_TCG_THREAD  single or multi (default single; multi on debug
-#                  with VM_ICOUNT=off)
+#                  without icount)
 #   DEFAULT_TIMEOUT  per-test timeout without a "# timeout: N" line (300)
 #   TIMEOUT_SCALE  multiplier for test timeouts (default 1, 4 on debug)
 # Exit status: 0 all passed, 1 something failed, 2 kernel not available.
@@ -95,32 +95,39 @@ for v in ${GUEST_ENV:-}; do
 	echo "export $v='${!v}'" >>"$run/env"
 done
 
-# TCG threading and time. By default the guest runs with instruction
-# counting (-icount shift=0,sleep=off): its clock advances by one ns per
-# guest instruction and jumps to the next timer when every vCPU is idle, so
-# a test's sleeps, retransmit and neighbour timers and `timeout`s cost no
-# host time, and the guest's view of time no longer depends on how busy
-# the host is (two VMs share two cores). Measured on the debug kernel it
-# takes each test a third to a fifth of the time it took without
-# (README, "Two commands"). icount needs one TCG thread:
-# both vCPUs exist (the guest runs SMP code paths) and take turns on it.
-# -cpu max,-cx16: under icount, QEMU 7.2's TCG has twice left garbage in
-# EFLAGS after a CMPXCHG16B (SLUB's lockless fast path) and the guest died
-# of a double fault on the "jne" after it; without CX16 SLUB takes its
-# locked path (Documentation/performance.rst, "Measuring under load").
-# Under icount the guest boots with one CPU (maxcpus=1) and tools/vm/init
-# brings the second one up by hotplug: QEMU 7.2 hangs in the boot-time
-# bring-up of the second vCPU of 5.10 and 6.1 under icount (their boot
-# stops at "x86: Booting SMP configuration:"), while the same INIT/SIPI
-# sequence from a CPU hotplug, once the system runs, works on every kernel.
-# VM_ICOUNT=off: the previous mode, wall-clock time, for comparison; then
-# stock kernels run single-threaded (with multi-threaded TCG a 6.12 guest
-# once hit "Oops: int3" at a static branch being patched while the other
-# vCPU ran it: cross-modifying code MTTCG does not handle reliably) and
-# the debug kernel multi-threaded (single-threaded without icount it took
-# a KASAN report in an early-boot interrupt every time).
+# TCG threading. Stock kernels: single-threaded. With multi-threaded TCG
+# a 6.12 guest once hit "Oops: int3" in netif_rx_internal, at a static
+# branch being patched (text_poke_bp) while the other vCPU ran it:
+# cross-modifying code that MTTCG does not handle reliably. Both vCPUs
+# still exist (the guest still runs SMP code paths); they take turns on
+# one host thread. The debug kernel: multi-threaded, because
+# single-threaded it takes a KASAN report in an early-boot interrupt
+# (identify_cpu -> handle_edge_irq) every time, and KASAN's first report
+# turns lockdep off for the rest of the run.
+#
+# VM_ICOUNT=shift=0,sleep=off (opt-in; make bench uses it): the guest's
+# clock advances one ns per guest instruction and jumps to the next timer
+# when every vCPU is idle, so the guest's idle waits cost no host time and
+# its view of time does not depend on the host's load. It needs one TCG
+# thread (the debug kernel then boots cleanly). It is not the default: in
+# a whole make check (2026-12-07) it made the idle-bound tests of the
+# stock lanes several times faster, but the time-driven loads (stress.sh's
+# floods and loops run for so many guest seconds) three times slower on
+# the debug kernel, whose instrumented code TCG runs at about a third of
+# a guest second per host second; and stress.sh's stop of its load hung
+# on 6.12 and on the debug kernel (Documentation/testing.rst, "Time in
+# the VMs"). Under icount:
+# -cpu max,-cx16: QEMU 7.2's TCG has twice left garbage in EFLAGS after a
+# CMPXCHG16B (SLUB's lockless fast path) and the guest died of a double
+# fault on the "jne" after it; without CX16 SLUB takes its locked path
+# (Documentation/performance.rst, "Measuring under load").
+# maxcpus=1, and tools/vm/init brings the second CPU up by hotplug: QEMU
+# 7.2 hangs in the boot-time bring-up of the second vCPU of 5.10 and 6.1
+# (their boot stops at "x86: Booting SMP configuration:"), while the same
+# INIT/SIPI sequence from a CPU hotplug, once the system runs, works on
+# every kernel.
 accel=${QEMU_ACCEL:-tcg}
-icount=${VM_ICOUNT:-shift=0,sleep=off}
+icount=${VM_ICOUNT:-off}
 if [ "$accel" = tcg ] && [ "$icount" != off ]; then
 	tcg_thread=${QEMU_TCG_THREAD:-single}
 	cpu=${VM_CPU:-max,-cx16}
@@ -135,9 +142,9 @@ fi
 [ "$accel" = tcg ] && accel="tcg,thread=$tcg_thread"
 
 # A test's timeout is in guest seconds. Under icount a busy guest second
-# takes a host second on a stock kernel here, about three on the debug
-# kernel (whose instrumented code TCG runs slower), and more while the
-# host checks share the CPU: the stall limit, in host seconds, allows
+# takes about a host second on a stock kernel here, about three on the
+# debug kernel (whose instrumented code TCG runs slower), and more while
+# the host checks share the CPU: the stall limit, in host seconds, allows
 # twice the longest test's timeout then.
 if [ ${#icount_args[@]} -gt 0 ]; then
 	stall=${VM_STALL:-$((maxt * scale * 2 + 300))}
