@@ -240,11 +240,33 @@ load_stop()
 		pkill -9 -P "$pid" 2>/dev/null
 		kill -9 "$pid" 2>/dev/null
 	done
+	pkill -9 -f "$ERCFG" 2>/dev/null
+	# A loop that SIGKILL has not ended in STRESS_BOUND s is stuck in the
+	# kernel: say where (its stack, every process's state) instead of
+	# waiting for the test's timeout, and fail the check that follows.
 	for pid in "${PIDS[@]}"; do
+		slowwait "$STRESS_BOUND" gone_or_zombie "$pid" && continue
+		LOAD_STUCK+=" $pid"
+		ktap_print_msg "stress: loop $pid still runs $STRESS_BOUND s after SIGKILL:"
+		cat "/proc/$pid/stack" 2>&1 | sed 's/^/#   /'
+		ps -eo pid,ppid,stat,wchan:32,etime,args 2>&1 | sed 's/^/#   /'
+	done
+	for pid in "${PIDS[@]}"; do
+		case " $LOAD_STUCK " in *" $pid "*) continue ;; esac
 		wait "$pid" 2>/dev/null
 	done
-	pkill -9 -f "$ERCFG" 2>/dev/null
 	PIDS=()
+}
+
+LOAD_STUCK=
+
+# gone_or_zombie PID: PID has exited (reaped or not).
+gone_or_zombie()
+{
+	local stat
+
+	stat=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) || return 0
+	[ -z "$stat" ] || [ "$stat" = Z ]
 }
 
 # rx_of NS DEV: rx packets of DEV.
@@ -463,7 +485,7 @@ rounds()
 
 ktap_print_header
 erdev_require ping ethtool timeout pkill
-ktap_set_plan 12
+ktap_set_plan 13
 modprobe -q dummy 2>/dev/null
 modprobe -q bridge 2>/dev/null
 modprobe -q bonding 2>/dev/null
@@ -503,6 +525,7 @@ check_ok "every writer, reader, NIC event and flood loop ran" \
 t0=$SECONDS
 load_stop
 ktap_print_msg "stress: the load took $((SECONDS - t0)) s to stop"
+check_eq "every loop of the load ended on SIGKILL" "" "$LOAD_STUCK"
 check_ok "t1..t3 carry traffic after it all" \
 	eval 'erdev_ping "$EDGE" "$(peer_addr 1 p 0 2)" &&
 		erdev_ping "$EDGE" "$(peer_addr 3 m 1 2)"'
