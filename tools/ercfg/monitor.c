@@ -239,17 +239,19 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		if (reply_parse(nlh, &r) || !r.has_circuit)
 			goto bad;
 		kc.c = r.circuit;
-		kcircuit_names(&kc);
 	} else {
 		if (reply_parse_peering(nlh, &p) ||
 		    peering_circuit(nlh, kc.c.name, sizeof(kc.c.name)))
 			goto bad;
 	}
 	if (!m->json) {
-		if (is_circuit_event(cmd))
+		if (is_circuit_event(cmd)) {
+			/* Text only: show_json_circuit() names them itself. */
+			kcircuit_names(&kc);
 			text_circuit(cmd, &kc);
-		else
+		} else {
 			text_peering(cmd, &kc, &p);
+		}
 		putchar('\n');
 		return MNL_CB_OK;
 	}

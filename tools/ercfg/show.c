@@ -618,23 +618,25 @@ void show_json_circuit(struct printer *p, const struct er_reply *r)
 	}
 }
 
-void printer_init(struct printer *p, FILE *f, bool json, bool stats)
+static void printer_setup(struct printer *p, FILE *f, bool json, bool stats)
 {
 	memset(p, 0, sizeof(*p));
 	p->f = f;
 	p->json = json;
 	p->stats = stats;
 	json_init(&p->j, f);
+}
+
+void printer_init(struct printer *p, FILE *f, bool json, bool stats)
+{
+	printer_setup(p, f, json, stats);
 	if (json)
 		json_begin_array(&p->j, NULL);
 }
 
 void printer_init_event(struct printer *p, FILE *f)
 {
-	memset(p, 0, sizeof(*p));
-	p->f = f;
-	p->json = true;
-	json_init(&p->j, f);
+	printer_setup(p, f, true, false);
 }
 
 /* mnl callback for each answer message. */
