@@ -125,13 +125,14 @@ struct erdev_circuit {
 };
 
 /* What a circuit-set request changes: the fields whose bit is in @set. */
-static_assert(ERDEV_A_CIRCUIT_MAX < 64);
 struct erdev_circuit_change {
 	u64 set;				/* BIT_ULL(ERDEV_A_CIRCUIT_*) */
 	u32 bandwidth;
 	u32 sku;
 	u32 billing;
 };
+
+static_assert(ERDEV_A_CIRCUIT_MAX < 64);
 
 /* An interface's counters beyond dev->tstats, per CPU. */
 struct erdev_dev_stats {

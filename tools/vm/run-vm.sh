@@ -133,11 +133,13 @@ if [ "$accel" = tcg ] && [ "$icount" != off ]; then
 	cpu=${VM_CPU:-max,-cx16}
 	icount_args=(-icount "$icount")
 	icount_append=maxcpus=1
+	stall_mult=2
 else
 	tcg_thread=${QEMU_TCG_THREAD:-$([ $debug = 1 ] && echo multi || echo single)}
 	cpu=${VM_CPU:-max}
 	icount_args=()
 	icount_append=
+	stall_mult=1
 fi
 [ "$accel" = tcg ] && accel="tcg,thread=$tcg_thread"
 
@@ -145,12 +147,8 @@ fi
 # takes about a host second on a stock kernel here, about three on the
 # debug kernel (whose instrumented code TCG runs slower), and more while
 # the host checks share the CPU: the stall limit, in host seconds, allows
-# twice the longest test's timeout then.
-if [ ${#icount_args[@]} -gt 0 ]; then
-	stall=${VM_STALL:-$((maxt * scale * 2 + 300))}
-else
-	stall=${VM_STALL:-$((maxt * scale + 300))}
-fi
+# twice the longest test's timeout then (stall_mult).
+stall=${VM_STALL:-$((maxt * scale * stall_mult + 300))}
 
 append="console=ttyS0 rdinit=/init panic=-1 loglevel=5 log_buf_len=16M"
 append+=" rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=60 nokaslr"
