@@ -523,15 +523,9 @@ out:
 	return ret;
 }
 
-/* The command line of apply, dump and monitor */
+/* The command line of apply */
 
-bool is_state_command(const char *word)
-{
-	return !strcmp(word, "apply") || !strcmp(word, "dump") ||
-	       !strcmp(word, "monitor");
-}
-
-static int parse_apply(int argc, char **argv, struct state_args *a)
+int parse_apply(int argc, char **argv, struct apply_args *a)
 {
 	int i;
 
@@ -574,36 +568,18 @@ static int print_check(const struct conf *conf)
 	return 0;
 }
 
-int parse_state_command(int argc, char **argv, bool json,
-			struct state_args *sa)
-{
-	memset(sa, 0, sizeof(*sa));
-	sa->cmd = argv[0];
-	sa->json = json;
-	if (!strcmp(sa->cmd, "apply"))
-		return parse_apply(argc, argv, sa);
-	if (!strcmp(sa->cmd, "monitor") && argc == 2 &&
-	    !strcmp(argv[1], "-j")) {
-		sa->json = true;
-	} else if (argc > 1) {
-		errmsg("unknown word \"%s\"", shown(argv[1]));
-		return -1;
-	}
-	return 0;
-}
-
-int run_state_command(const struct state_args *sa)
+int run_apply(const struct apply_args *a)
 {
 	struct conf conf = { 0 };
 	struct nl nl;
 	int ret = -1;
 
 	/* Check the whole file before the module is asked anything. */
-	if (sa->file && conf_read(sa->file, &conf, sa->check)) {
+	if (conf_read(a->file, &conf, a->check)) {
 		errmsg_status = ERCFG_USAGE;
 		return -1;
 	}
-	if (sa->check) {
+	if (a->check) {
 		ret = print_check(&conf);
 		if (ret)
 			errmsg_status = ERCFG_USAGE;
@@ -611,13 +587,7 @@ int run_state_command(const struct state_args *sa)
 		return ret;
 	}
 	if (!nl_open(&nl)) {
-		if (sa->file)
-			ret = do_apply(&nl, &conf, sa->dry_run,
-				       sa->allow_empty);
-		else if (!strcmp(sa->cmd, "dump"))
-			ret = do_dump(&nl);
-		else
-			ret = do_monitor(&nl, sa->json);
+		ret = do_apply(&nl, &conf, a->dry_run, a->allow_empty);
 		nl_close(&nl);
 	}
 	conf_free(&conf);

@@ -2,14 +2,15 @@
 /*
  * ercfg's command line before the command runs: global options, -j and -p
  * wherever they are, the name of the network namespace, and the words of
- * the command itself (parse.c for circuit, peering, show and stats; apply.c
- * for apply, dump and monitor). Nothing here opens a socket or a file;
- * parse_command() may look a DEV name up (if_nametoindex()).
+ * the command itself, read by its entry's parse() in commands.c's table.
+ * Nothing here opens a socket or a file; a command's words may look a DEV
+ * name up (if_nametoindex()).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmdline.h"
+#include "commands.h"
 #include "errmsg.h"
 #include "json.h"
 #include "parse.h"
@@ -106,9 +107,11 @@ int netns_path(const char *name, char path[PATH_MAX])
 
 int parse_cmdline_command(struct cmdline *cl)
 {
-	cl->state = is_state_command(cl->argv[0]);
-	if (cl->state)
-		return parse_state_command(cl->argc, cl->argv, cl->req.json,
-					   &cl->sa);
-	return parse_command(cl->argc, cl->argv, &cl->req);
+	int used;
+
+	parse_word = 0;
+	cl->command = find_command(cl->argc, cl->argv, &used);
+	if (!cl->command)
+		return -1;
+	return cl->command->parse(cl->command, cl->argc, cl->argv, used, cl);
 }

@@ -2,8 +2,9 @@
 /*
  * The whole command line, up to the first socket: the global options, the
  * network namespace's name, then the command's own words. main() enters
- * the namespace between the two steps, since parse_command() looks DEV
- * names up in it; fuzz/fuzz-cli.c calls the same two steps without it.
+ * the namespace between the two steps, since a command's words may name
+ * DEV, looked up in it; fuzz/fuzz-cli.c calls the same two steps without
+ * it. The commands themselves are commands.c's table.
  */
 #ifndef _ERCFG_CMDLINE_H
 #define _ERCFG_CMDLINE_H
@@ -13,6 +14,8 @@
 
 #include "apply.h"
 #include "model.h"
+
+struct command;
 
 /* What parse_global() found: what main() is to do. */
 enum cmdline_action {
@@ -26,9 +29,9 @@ struct cmdline {
 	const char *netns;		/* -n NETNS; NULL: none */
 	int argc;			/* the command and its words */
 	char **argv;			/* (argv of main, -j and -p taken out) */
-	bool state;			/* apply, dump or monitor: in sa */
-	struct state_args sa;
-	struct request req;		/* -j, -p; then the other commands */
+	const struct command *command;	/* commands.c's entry of argv[0] */
+	struct apply_args apply;	/* apply's words */
+	struct request req;		/* -j, -p; a request command's words */
 };
 
 /*
@@ -41,7 +44,10 @@ int parse_global(int argc, char **argv, struct cmdline *cl);
 /* /var/run/netns/NAME for -n NAME in @path; 0, or -1 after saying why. */
 int netns_path(const char *name, char path[PATH_MAX]);
 
-/* The command's words, into cl->sa or cl->req. 0, or -1 after saying why. */
+/*
+ * The command (cl->command) and its words, into cl->req or cl->apply as
+ * its entry says. 0, or -1 after saying why.
+ */
 int parse_cmdline_command(struct cmdline *cl);
 
 #endif /* _ERCFG_CMDLINE_H */

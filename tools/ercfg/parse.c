@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Command line parsing and checking. Nothing here talks to the kernel: a
- * command line that gets through parse_command() is complete and valid as
- * far as ercfg can tell, and its devices exist.
+ * Command line parsing and checking of the requests (circuit, peering,
+ * show, stats: their words and option words are in commands.c's table).
+ * Nothing here talks to the kernel: a command line that gets through
+ * parse_request() is complete and valid as far as ercfg can tell, and its
+ * devices exist.
  *
  * Order of the checks, so that one command line always gives the same
  * error: the command words, the circuit name, the peering type, then the
@@ -20,6 +22,7 @@
 #include <net/if.h>
 #include <sys/socket.h>
 
+#include "commands.h"
 #include "errmsg.h"
 #include "model.h"
 #include "parse.h"
@@ -28,40 +31,7 @@
 int parse_word = -1;
 bool parse_no_devices;
 
-/* What follows the command words. */
-#define ARG_NAME	BIT(0)	/* circuit name, required */
-#define ARG_NAME_OPT	BIT(1)	/* circuit name, optional */
-#define ARG_TYPE	BIT(2)	/* peering type, required */
-
-#define OPTS_CIRCUIT_ADD (BIT(OPT_ENCAP) | BIT(OPT_TPID) | BIT(OPT_STAG) | \
-			  BIT(OPT_PRIMARY) | BIT(OPT_SECONDARY) | \
-			  BIT(OPT_BANDWIDTH) | BIT(OPT_SKU) | BIT(OPT_BILLING) | \
-			  BIT(OPT_SERVICE_KEY))
-#define OPTS_CIRCUIT_SET (BIT(OPT_BANDWIDTH) | BIT(OPT_SKU) | BIT(OPT_BILLING))
-#define OPTS_PEERING_ADD (BIT(OPT_CTAG) | BIT(OPT_IPV4) | BIT(OPT_IPV6) | \
-			  BIT(OPT_DSCP))
-#define OPTS_PEERING_SET BIT(OPT_DSCP)
-#define OPTS_STATS	 BIT(OPT_WATCH)
-#define WATCH_MAX	 3600	/* seconds */
-
-static const struct command {
-	const char *object;
-	const char *verb;		/* NULL: a one word command */
-	enum ercfg_cmd cmd;
-	unsigned int args;
-	unsigned int opts;		/* option words it takes */
-} commands[] = {
-	{ "circuit", "add", CMD_CIRCUIT_ADD, ARG_NAME, OPTS_CIRCUIT_ADD },
-	{ "circuit", "set", CMD_CIRCUIT_SET, ARG_NAME, OPTS_CIRCUIT_SET },
-	{ "circuit", "del", CMD_CIRCUIT_DEL, ARG_NAME, 0 },
-	{ "peering", "add", CMD_PEERING_ADD, ARG_NAME | ARG_TYPE,
-	  OPTS_PEERING_ADD },
-	{ "peering", "set", CMD_PEERING_SET, ARG_NAME | ARG_TYPE,
-	  OPTS_PEERING_SET },
-	{ "peering", "del", CMD_PEERING_DEL, ARG_NAME | ARG_TYPE, 0 },
-	{ "show", NULL, CMD_SHOW, ARG_NAME_OPT, 0 },
-	{ "stats", NULL, CMD_STATS, ARG_NAME_OPT, OPTS_STATS },
-};
+#define WATCH_MAX	3600	/* seconds */
 
 /* 1 to ERDEV_CIRCUIT_NAME_LEN of [A-Za-z0-9_-], first a letter. */
 bool valid_circuit_name(const char *name)
@@ -408,35 +378,6 @@ static const struct option_word *find_option(const char *word,
 	return NULL;
 }
 
-/* The command words: "circuit add", "show", ... *used says how many. */
-static const struct command *find_command(int argc, char **argv, int *used)
-{
-	bool object_known = false;
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(commands); i++) {
-		const struct command *c = &commands[i];
-
-		if (strcmp(c->object, argv[0]))
-			continue;
-		if (!c->verb) {
-			*used = 1;
-			return c;
-		}
-		object_known = true;
-		if (argc > 1 && !strcmp(c->verb, argv[1])) {
-			*used = 2;
-			return c;
-		}
-	}
-	if (object_known && argc > 1)
-		errmsg("unknown command \"%s %s\"", shown(argv[0]),
-		       shown(argv[1]));
-	else
-		errmsg("unknown command \"%s\"", shown(argv[0]));
-	return NULL;
-}
-
 static int parse_name(const char *str, struct request *req)
 {
 	if (!valid_circuit_name(str)) {
@@ -622,17 +563,12 @@ static int check_request(struct request *req)
 
 /*
  * argv holds the command and its arguments, without the program name and
- * the global options; argc > 0. Prints one line on error and returns -1.
+ * the global options; the command, commands.c's entry @c, is its first
+ * @i words. Prints one line on error and returns -1.
  */
-int parse_command(int argc, char **argv, struct request *req)
+int parse_request(const struct command *c, int argc, char **argv, int i,
+		  struct request *req)
 {
-	const struct command *c;
-	int i;
-
-	parse_word = 0;
-	c = find_command(argc, argv, &i);
-	if (!c)
-		return -1;
 	req->cmd = c->cmd;
 	if (parse_positional(c, argc, argv, &i, req))
 		return -1;

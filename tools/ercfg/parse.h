@@ -8,9 +8,13 @@
 
 #include "model.h"
 
+struct command;
+
 extern int parse_word;			/* the argv word of the last error; -1 */
 extern bool parse_no_devices;		/* DEV names unresolved: ifindex 0 */
-int parse_command(int argc, char **argv, struct request *req);
+/* The words of commands.c's entry @c, argv[@i] on; see parse.c. */
+int parse_request(const struct command *c, int argc, char **argv, int i,
+		  struct request *req);
 bool valid_circuit_name(const char *name);
 const char *shown(const char *word);	/* for a message: escaped, cut */
 int parse_vid(const char *str, uint16_t *vid);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include "commands.h"
 #include "errmsg.h"
 #include "nl.h"
 #include "parse.h"

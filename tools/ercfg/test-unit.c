@@ -26,6 +26,7 @@
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
+#include "commands.h"
 #include "config.h"
 #include "errmsg.h"
 #include "model.h"
@@ -41,10 +42,14 @@ static size_t results_size;
 static unsigned int tests, failures;
 static char last_err[512];
 
-/* parse.c and nl.c report here instead of stderr, and set this. */
-enum ercfg_status errmsg_status = ERCFG_FAILED;
+/*
+ * parse.c and nl.c report here instead of stderr: test-unit is linked with
+ * --wrap=errmsg, which sends every call of errmsg() to this one.
+ */
+void __wrap_errmsg(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
 
-void errmsg(const char *fmt, ...)
+void __wrap_errmsg(const char *fmt, ...)
 {
 	va_list ap;
 	int n;

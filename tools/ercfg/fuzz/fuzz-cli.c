@@ -4,10 +4,10 @@
  * separated by NUL bytes as in /proc/PID/cmdline (a NUL at the end ends
  * the last word; two in a row make an empty word). They go through the
  * same steps as main() (cmdline.c): the global options and -j/-p, the
- * network namespace's name, then the words of every command, circuit and
- * peering add/set/del, show, stats (parse.c) and apply, dump, monitor
- * (apply.c). A command line that passes has its netlink request built in
- * a buffer (config_msg()), as do_config() would before sending it.
+ * network namespace's name, then the words of every command of
+ * commands.c's table, each read by its entry's parse(). A request command
+ * line that passes has its netlink request built in a buffer
+ * (config_msg()), as do_config() would before sending it.
  *
  * Left out, as main() does them after parsing: entering the namespace,
  * opening sockets, reading apply's FILE (fuzz-conf.c reads FILEs). DEV
@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "commands.h"
 #include "config.h"
 #include "json.h"
 #include "nl.h"
@@ -68,7 +69,8 @@ static void parse(int argc, char **argv)
 		return;
 	if (cl.netns && netns_path(cl.netns, path))
 		return;
-	if (parse_cmdline_command(&cl) || cl.state)
+	if (parse_cmdline_command(&cl) ||
+	    !(cl.command->flags & CMDF_REQUEST))
 		return;
 	config_msg(&nl, &cl.req);
 }
