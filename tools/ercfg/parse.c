@@ -33,7 +33,10 @@ bool parse_no_devices;
 
 #define WATCH_MAX	3600	/* seconds */
 
-/* 1 to ERDEV_CIRCUIT_NAME_LEN of [A-Za-z0-9_-], first a letter. */
+/*
+ * 1 to ERDEV_CIRCUIT_NAME_LEN of [A-Za-z0-9_-], first a letter. The
+ * kernel: erdev_name_valid() (erdev/netlink.c) and the spec's max-len.
+ */
 bool valid_circuit_name(const char *name)
 {
 	size_t i, len = strlen(name);
@@ -53,7 +56,10 @@ bool valid_circuit_name(const char *name)
 	return true;
 }
 
-/* A VLAN ID: decimal digits only, 1..4094. */
+/*
+ * A VLAN ID: decimal digits only, 1..4094. The kernel: the spec's range of
+ * stag and ctag (erdev_circuit_nl_policy, erdev_peering_nl_policy).
+ */
 int parse_vid(const char *str, uint16_t *vid)
 {
 	unsigned long val = 0;
@@ -106,7 +112,8 @@ static const struct rate_suffix {
 /*
  * A rate in Mbit/s. Refused unless it is a whole number of Mbit/s from 1 to
  * 2^32 - 1; the tolerance only absorbs the rounding of the floating point
- * product ("0.3gbit"), far below one bit per second.
+ * product ("0.3gbit"), far below one bit per second. The kernel: the
+ * spec's min of bandwidth, 1 (erdev_circuit_nl_policy).
  */
 int parse_rate(const char *str, uint32_t *mbit)
 {
@@ -223,6 +230,7 @@ static int opt_encap(struct request *req, const char *val)
 	return -1;
 }
 
+/* The kernel: erdev_nl_parse_circuit_new(), "TPID must be ...". */
 static int opt_tpid(struct request *req, const char *val)
 {
 	if (!strcasecmp(val, "0x8100")) {
@@ -466,6 +474,10 @@ static int parse_options(const struct command *c, int argc, char **argv,
 	return 0;
 }
 
+/*
+ * The kernel: erdev_nl_parse_circuit_new() ("missing primary NIC",
+ * "missing S-tag, required for qinq", "dot1q circuit takes no S-tag").
+ */
 static int check_circuit_add(const struct request *req)
 {
 	bool qinq = !req_has(req, OPT_ENCAP) || req->encap == ERDEV_ENCAP_QINQ;
@@ -503,7 +515,8 @@ static bool valid_ifname(const char *name)
 
 /*
  * DEV's ifindex; with parse_no_devices (apply --check, off the router) the
- * name is only checked, and the ifindex is 0.
+ * name is only checked, and the ifindex is 0. The kernel looks the ifindex
+ * up again: erdev_circuit_lowers(), "no device with ifindex N".
  */
 static int find_device(const char *name, uint32_t *ifindex)
 {
@@ -549,6 +562,7 @@ static int check_request(struct request *req)
 		parse_word = -1;
 		return 0;
 	case CMD_PEERING_ADD:
+		/* The kernel: erdev_nl_peering_new_doit(), "missing C-tag". */
 		if (!req_has(req, OPT_CTAG)) {
 			errmsg("\"ctag\" is required");
 			return -1;

@@ -153,7 +153,9 @@ static bool has_host_bits(const struct subnet *sn, unsigned int len)
 
 /*
  * One prefix of the value, @want long: its syntax, length, alignment and
- * (public) space. Prints the error.
+ * (public) space. Prints the error. The kernel: erdev_subnet_parse_one()
+ * (erdev/subnet.c: "must be a /30", "has host bits set", "must be public
+ * space for microsoft peering").
  */
 static int check_prefix(int family, const char *str, uint8_t want,
 			bool public, struct subnet *sn)
@@ -222,6 +224,7 @@ int parse_link_subnets(int family, const char *str, bool public,
 	free(first);
 	if (ret || check_prefix(family, comma + 1, fi->link_len, public, &sn[1]))
 		return -1;
+	/* The kernel: erdev_subnets_parse(), "... are the same subnet". */
 	if (!memcmp(sn[0].addr, sn[1].addr, fi->len)) {
 		errmsg("%s prefix \"%s\" is both primary and secondary",
 		       fi->name, shown(comma + 1));

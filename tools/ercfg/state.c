@@ -683,6 +683,7 @@ static int check_circuit(const struct conf *conf, unsigned int i)
 
 	const struct conf_line *cl = &conf->l[i];
 
+	/* The kernel: erdev_circuit_lowers(), "primary and secondary ...". */
 	if (c->secondary &&
 	    same_nic(c->primary_ifindex, c->primary, c->secondary_ifindex,
 		     c->secondary)) {
@@ -697,6 +698,7 @@ static int check_circuit(const struct conf *conf, unsigned int i)
 
 		if (o->cmd != CMD_CIRCUIT_ADD)
 			continue;
+		/* The kernel: erdev_circuit_new(), "circuit NAME already exists". */
 		if (!strcmp(o->name, c->name)) {
 			errmsg_col = cl->name_col;
 			errmsg("circuit \"%s\" is already on line %u", c->name,
@@ -706,6 +708,7 @@ static int check_circuit(const struct conf *conf, unsigned int i)
 		nic = shared_nic(c, o);
 		if (!nic)
 			continue;
+		/* The kernel: erdev_circuit_check_port(), encap, TPID, S-tag. */
 		if (is_qinq(c) != is_qinq(o) || tpid_of(c) != tpid_of(o)) {
 			errmsg_col = nic == c->primary ?
 				     cl->opt_col[OPT_PRIMARY] :
@@ -725,7 +728,10 @@ static int check_circuit(const struct conf *conf, unsigned int i)
 	return 0;
 }
 
-/* Whether C-tags of peerings of circuits @a and @b must differ. */
+/*
+ * Whether C-tags of peerings of circuits @a and @b must differ: the
+ * kernel's erdev_peering_check_ctag() (erdev/circuit.c).
+ */
 static bool ctag_scope(const struct conf_line *a, const struct conf_line *b)
 {
 	if (a == b)
@@ -739,7 +745,7 @@ static bool ctag_scope(const struct conf_line *a, const struct conf_line *b)
  * and say so (parse_link_subnets() refuses one peering's primary and
  * secondary the same). Link subnets are all /30 or all /126, so they
  * overlap only when equal: one /29 or /125 on two peerings, or the same
- * /30 in two lists.
+ * /30 in two lists. The kernel: erdev_subnets_check_unique().
  */
 static bool subnet_twice(const struct conf_line *pl,
 			 const struct conf_line *ol)
@@ -788,6 +794,7 @@ static int check_peering(const struct conf *conf, unsigned int i)
 		if (ol->req.cmd != CMD_PEERING_ADD ||
 		    ol->circuit == CONF_NO_CIRCUIT)
 			continue;
+		/* The kernel: erdev_peering_new(), "already has a ... peering". */
 		if (ol->circuit == pl->circuit &&
 		    ol->req.peering == pl->req.peering) {
 			errmsg_col = pl->name_col;
@@ -816,6 +823,7 @@ static int link_peering(struct conf *conf, unsigned int i)
 	const struct conf_line *cl = find_circuit(conf, conf->l[i].req.name);
 
 	conf->l[i].circuit = CONF_NO_CIRCUIT;
+	/* The kernel: erdev_nl_circuit() (erdev/netlink.c), "no circuit NAME". */
 	if (!cl) {
 		/* Its circuit's line has an error already. */
 		if (is_broken(conf, conf->l[i].req.name))
