@@ -5,6 +5,10 @@
 # each refusal: nothing half created, no stray interface, no port left on a
 # NIC. ercfg's own checks (IDs 0 and 4095, names, missing NIC) and the
 # kernel's (through raw generic netlink requests that bypass ercfg) both.
+# Each refused circuit or peering add is tried through "ercfg apply -" too,
+# as the one new line of a FILE that is otherwise what the kernel has:
+# refused with the same message (or apply's own check across FILE's lines,
+# which comes first), the same status, nothing changed.
 #
 # NICs are dummy devices in one namespace:
 #   eth0, eth1  circuit c1: qinq, TPID 0x8100, S-tag 100, private C-tag 200
@@ -67,6 +71,45 @@ no_port_on()
 	ip -n "$EDGE" link set "$1" master br0 && ip -n "$EDGE" link set "$1" nomaster
 }
 
+# apply_refused DESC EXPECTED LINE: LINE as the last line of apply's FILE,
+# after the kernel's circuits as ercfg dump writes them, so that LINE is
+# the one change: "ercfg apply -" refuses it (check_refused: EXPECTED,
+# status 1 or $REFUSED_RC, nothing changed). @N in EXPECTED: LINE's number.
+apply_refused()
+{
+	local desc=$1 want=$2 n
+
+	erdev_tmpdir || return 1
+	{ er dump && printf '%s\n' "$3"; } >"$ERDEV_TMP/apply.conf"
+	n=$(wc -l <"$ERDEV_TMP/apply.conf")
+	check_refused "$desc" "${want//@N/$n}" apply_conf
+}
+
+apply_conf()
+{
+	er apply - <"$ERDEV_TMP/apply.conf"
+}
+
+# refused DESC EXPECTED er circuit|peering add ARGS...: check_refused, then
+# the same words as FILE's line through apply_refused, refused as apply
+# says it: ercfg's own check (REFUSED_RC=2) at "<stdin>:N: ", the kernel's
+# message followed by apply's report of the refused line.
+refused()
+{
+	local desc=$1 want=$2 object=$4
+
+	shift 2
+	check_refused "$desc" "$want" "$@"
+	shift 3
+	if [ "${REFUSED_RC:-1}" = 2 ]; then
+		want="ercfg: <stdin>:@N: ${want#ercfg: }"
+	else
+		want="$want
+ercfg: <stdin>:@N: the kernel refused \"$object add $*\"; nothing changed"
+	fi
+	apply_refused "$desc (apply)" "$want" "$object $*"
+}
+
 ctag_again()
 {
 	er circuit add c2 stag 101 primary eth0 &&
@@ -80,7 +123,7 @@ name_again()
 
 ktap_print_header
 erdev_require
-ktap_set_plan 66
+ktap_set_plan 105
 
 modprobe -q dummy 2>/dev/null
 modprobe -q bridge 2>/dev/null
@@ -96,45 +139,84 @@ check_ok "NICs, bridge, bond, macvlan, circuits c1 d1 d2" setup
 check_refused "duplicate circuit name" \
 	"Error: erdev: circuit c1 already exists" \
 	er circuit add c1 stag 101 primary eth6
+REFUSED_RC=2 apply_refused "duplicate circuit name (apply)" \
+	'ercfg: <stdin>:@N: circuit "c1" is already on line 1' \
+	"circuit c1 stag 101 primary eth6"
 check_refused "S-tag already used on the primary NIC" \
 	"Error: erdev: S-tag 100 is used by circuit c1 on eth0" \
 	er circuit add c2 stag 100 primary eth0
+REFUSED_RC=2 apply_refused "S-tag already used on the primary NIC (apply)" \
+	'ercfg: <stdin>:@N: S-tag 100 on eth0 is taken by circuit "c1" (line 1)' \
+	"circuit c2 stag 100 primary eth0"
 check_refused "S-tag already used on the secondary NIC" \
 	"Error: erdev: S-tag 100 is used by circuit c1 on eth1" \
 	er circuit add c2 stag 100 primary eth6 secondary eth1
+REFUSED_RC=2 apply_refused "S-tag already used on the secondary NIC (apply)" \
+	'ercfg: <stdin>:@N: S-tag 100 on eth1 is taken by circuit "c1" (line 1)' \
+	"circuit c2 stag 100 primary eth6 secondary eth1"
 check_refused "dot1q circuit on a qinq NIC" \
 	"Error: erdev: eth0 carries circuit c1 with encap qinq" \
 	er circuit add c2 encap dot1q primary eth0
+REFUSED_RC=2 apply_refused "dot1q circuit on a qinq NIC (apply)" \
+	'ercfg: <stdin>:@N: eth0 carries circuit "c1" (line 1) with encap qinq tpid 0x8100' \
+	"circuit c2 encap dot1q primary eth0"
 check_refused "qinq circuit on a dot1q NIC (secondary)" \
 	"Error: erdev: eth2 carries circuit d1 with encap dot1q" \
 	er circuit add c2 stag 5 primary eth6 secondary eth2
+REFUSED_RC=2 apply_refused "qinq circuit on a dot1q NIC (secondary) (apply)" \
+	'ercfg: <stdin>:@N: eth2 carries circuit "d1" (line 4) with encap dot1q tpid 0x8100' \
+	"circuit c2 stag 5 primary eth6 secondary eth2"
 check_refused "TPID 0x88a8 on a NIC with 0x8100 circuits" \
 	"Error: erdev: eth0 carries circuit c1 with TPID 0x8100" \
 	er circuit add c2 tpid 0x88a8 stag 101 primary eth0
+REFUSED_RC=2 apply_refused "TPID 0x88a8 on a NIC with 0x8100 circuits (apply)" \
+	'ercfg: <stdin>:@N: eth0 carries circuit "c1" (line 1) with encap qinq tpid 0x8100' \
+	"circuit c2 tpid 0x88a8 stag 101 primary eth0"
 check_refused "TPID 0x88a8 on a NIC with 0x8100 circuits (secondary)" \
 	"Error: erdev: eth1 carries circuit c1 with TPID 0x8100" \
 	er circuit add c2 tpid 0x88a8 stag 101 primary eth6 secondary eth1
+REFUSED_RC=2 apply_refused "TPID 0x88a8 on a NIC with 0x8100 circuits (secondary) (apply)" \
+	'ercfg: <stdin>:@N: eth1 carries circuit "c1" (line 1) with encap qinq tpid 0x8100' \
+	"circuit c2 tpid 0x88a8 stag 101 primary eth6 secondary eth1"
 check_refused "TPID 0x88a8 on a NIC with 0x8100 dot1q circuits" \
 	"Error: erdev: eth2 carries circuit d1 with TPID 0x8100" \
 	er circuit add d3 encap dot1q tpid 0x88A8 primary eth2
+REFUSED_RC=2 apply_refused "TPID 0x88a8 on a NIC with 0x8100 dot1q circuits (apply)" \
+	'ercfg: <stdin>:@N: eth2 carries circuit "d1" (line 4) with encap dot1q tpid 0x8100' \
+	"circuit d3 encap dot1q tpid 0x88A8 primary eth2"
 check_refused "qinq C-tag already used by the circuit's other peering" \
 	"Error: erdev: C-tag 200 is used by the private peering of c1" \
 	er peering add c1 microsoft ctag 200
+REFUSED_RC=2 apply_refused "qinq C-tag already used by the circuit's other peering (apply)" \
+	'ercfg: <stdin>:@N: C-tag 200 is taken by peering "c1 private" (line 2)' \
+	"peering c1 microsoft ctag 200"
 check_refused "a second private peering" \
 	"Error: erdev: circuit c1 already has a private peering" \
 	er peering add c1 private ctag 201
+REFUSED_RC=2 apply_refused "a second private peering (apply)" \
+	'ercfg: <stdin>:@N: peering "c1 private" is already on line 2' \
+	"peering c1 private ctag 201"
 check_refused "dot1q VLAN already used by another circuit on the NIC" \
 	"Error: erdev: VLAN 200 is used by circuit d1 on eth2" \
 	er peering add d2 private ctag 200
+REFUSED_RC=2 apply_refused "dot1q VLAN already used by another circuit on the NIC (apply)" \
+	'ercfg: <stdin>:@N: C-tag 200 is taken by peering "d1 private" (line 5)' \
+	"peering d2 private ctag 200"
 check_refused "dot1q VLAN already used by the circuit's other peering" \
 	"Error: erdev: VLAN 200 is used by circuit d1 on eth2" \
 	er peering add d1 microsoft ctag 200
+REFUSED_RC=2 apply_refused "dot1q VLAN already used by the circuit's other peering (apply)" \
+	'ercfg: <stdin>:@N: C-tag 200 is taken by peering "d1 private" (line 5)' \
+	"peering d1 microsoft ctag 200"
 check_refused "circuit del of a missing circuit" \
 	"Error: erdev: no circuit nope" er circuit del nope
 check_refused "circuit set of a missing circuit" \
 	"Error: erdev: no circuit nope" er circuit set nope sku premium
 check_refused "peering add to a missing circuit" \
 	"Error: erdev: no circuit nope" er peering add nope private ctag 5
+REFUSED_RC=2 apply_refused "peering add to a missing circuit (apply)" \
+	'ercfg: <stdin>:@N: no circuit "nope" in <stdin>' \
+	"peering nope private ctag 5"
 check_refused "peering del of a missing circuit" \
 	"Error: erdev: no circuit nope" er peering del nope private
 check_refused "show of a missing circuit" \
@@ -151,49 +233,59 @@ state_forget
 check_refused "an IPv4 link subnet of another peering (its primary link's)" \
 	"Error: erdev: ipv4-secondary 203.0.113.0/30 is used by the microsoft peering of c1" \
 	er peering add d1 microsoft ctag 301 ipv4 203.0.113.8/30,203.0.113.0/30
+REFUSED_RC=2 apply_refused "an IPv4 link subnet of another peering (its primary link's) (apply)" \
+	'ercfg: <stdin>:@N: IPv4 subnet 203.0.113.0/30 is taken by peering "c1 microsoft" (line 3)' \
+	"peering d1 microsoft ctag 301 ipv4 203.0.113.8/30,203.0.113.0/30"
 check_refused "an IPv6 link subnet of another peering (its secondary link's)" \
 	"Error: erdev: ipv6-primary 2001:db8:300::4/126 is used by the microsoft peering of c1" \
 	er peering add d1 microsoft ctag 301 ipv6 2001:db8:300::4/126,2001:db8:400::/126
+REFUSED_RC=2 apply_refused "an IPv6 link subnet of another peering (its secondary link's) (apply)" \
+	'ercfg: <stdin>:@N: IPv6 subnet 2001:db8:300::4/126 is taken by peering "c1 microsoft" (line 3)' \
+	"peering d1 microsoft ctag 301 ipv6 2001:db8:300::4/126,2001:db8:400::/126"
 check_ok "c1's microsoft peering deleted" er peering del c1 microsoft
 state_forget
-check_refused "a bridge port as NIC" \
+refused "a bridge port as NIC" \
 	"Error: erdev: eth3 is busy: bridge port, bond slave or other rx_handler" \
 	er circuit add c2 stag 5 primary eth3
-check_refused "a bond slave as NIC" \
+refused "a bond slave as NIC" \
 	"Error: erdev: eth4 is busy: bridge port, bond slave or other rx_handler" \
 	er circuit add c2 stag 5 primary eth4
-check_refused "a macvlan lower device as NIC" \
+refused "a macvlan lower device as NIC" \
 	"Error: erdev: eth5 is busy: bridge port, bond slave or other rx_handler" \
 	er circuit add c2 stag 5 primary eth5
-check_refused "a busy secondary NIC" \
+refused "a busy secondary NIC" \
 	"Error: erdev: eth3 is busy: bridge port, bond slave or other rx_handler" \
 	er circuit add c2 stag 5 primary eth6 secondary eth3
 check_ok "the refused circuit left no port on its primary NIC" no_port_on eth6
 state_forget
 check_fail "a NIC with circuits cannot become a bridge port" \
 	ip -n "$EDGE" link set eth0 master br0
-check_refused "loopback as NIC" \
+refused "loopback as NIC" \
 	"Error: erdev: lo is not an Ethernet device" \
 	er circuit add c2 stag 5 primary lo
 state_forget
 if ip -n "$EDGE" link add ipip0 type ipip local 10.0.0.1 remote 10.0.0.2 2>/dev/null; then
-	check_refused "an IPIP tunnel as NIC" \
+	refused "an IPIP tunnel as NIC" \
 		"Error: erdev: ipip0 is not an Ethernet device" \
 		er circuit add c2 stag 5 primary ipip0
 else
 	ktap_test_skip "an IPIP tunnel as NIC (no ipip module)"
+	ktap_test_skip "an IPIP tunnel as NIC (apply)" "no ipip module"
 fi
-check_refused "an erdev interface as NIC" \
+refused "an erdev interface as NIC" \
 	"Error: erdev: c1.p0 is an erdev interface" \
 	er circuit add c2 stag 5 primary c1.p0
 check_refused "the same NIC as primary and secondary" \
 	"Error: erdev: primary and secondary are the same device" \
 	er circuit add c2 stag 5 primary eth6 secondary eth6
+REFUSED_RC=2 apply_refused "the same NIC as primary and secondary (apply)" \
+	'ercfg: <stdin>:@N: primary and secondary are the same device "eth6"' \
+	"circuit c2 stag 5 primary eth6 secondary eth6"
 ip -n "$EDGE" link add c9.p1 type dummy
 check_ok "circuit c9 on eth7 and eth8, next to a device named c9.p1" \
 	er circuit add c9 stag 9 primary eth7 secondary eth8
 state_forget
-check_refused "a peering whose interface name is taken (no c9.p0 left behind)" \
+refused "a peering whose interface name is taken (no c9.p0 left behind)" \
 	"Error: erdev: interface c9.p1 already exists" \
 	er peering add c9 private ctag 5
 REFUSED_RC=2 check_refused "ip link add type erdev" \
@@ -202,29 +294,29 @@ REFUSED_RC=2 check_refused "ip link add type erdev" \
 
 # ercfg's own checks: the kernel is never asked (status 2, ercfg(8)).
 REFUSED_RC=2
-check_refused "missing primary NIC" 'ercfg: cannot find device "nosuch"' \
+refused "missing primary NIC" 'ercfg: cannot find device "nosuch"' \
 	er circuit add c2 stag 5 primary nosuch
-check_refused "missing secondary NIC" 'ercfg: cannot find device "nosuch"' \
+refused "missing secondary NIC" 'ercfg: cannot find device "nosuch"' \
 	er circuit add c2 stag 5 primary eth6 secondary nosuch
-check_refused "S-tag 0" 'ercfg: invalid S-tag "0" (1..4094)' \
+refused "S-tag 0" 'ercfg: invalid S-tag "0" (1..4094)' \
 	er circuit add c2 stag 0 primary eth6
-check_refused "S-tag 4095" 'ercfg: invalid S-tag "4095" (1..4094)' \
+refused "S-tag 4095" 'ercfg: invalid S-tag "4095" (1..4094)' \
 	er circuit add c2 stag 4095 primary eth6
-check_refused "C-tag 0" 'ercfg: invalid C-tag "0" (1..4094)' \
+refused "C-tag 0" 'ercfg: invalid C-tag "0" (1..4094)' \
 	er peering add c1 microsoft ctag 0
-check_refused "C-tag 4095" 'ercfg: invalid C-tag "4095" (1..4094)' \
+refused "C-tag 4095" 'ercfg: invalid C-tag "4095" (1..4094)' \
 	er peering add c1 microsoft ctag 4095
-check_refused "qinq without S-tag" 'ercfg: "stag" is required for qinq' \
+refused "qinq without S-tag" 'ercfg: "stag" is required for qinq' \
 	er circuit add c2 primary eth6
-check_refused "dot1q with an S-tag" 'ercfg: dot1q takes no "stag"' \
+refused "dot1q with an S-tag" 'ercfg: dot1q takes no "stag"' \
 	er circuit add c2 encap dot1q stag 5 primary eth6
-check_refused "a name starting with a digit" 'ercfg: invalid circuit name "1c"' \
+refused "a name starting with a digit" 'ercfg: invalid circuit name "1c"' \
 	er circuit add 1c stag 5 primary eth6
-check_refused "a 13-character name" 'ercfg: invalid circuit name "abcdefghijklm"' \
+refused "a 13-character name" 'ercfg: invalid circuit name "abcdefghijklm"' \
 	er circuit add abcdefghijklm stag 5 primary eth6
-check_refused "a name with a dot" 'ercfg: invalid circuit name "c.1"' \
+refused "a name with a dot" 'ercfg: invalid circuit name "c.1"' \
 	er circuit add c.1 stag 5 primary eth6
-check_refused "TPID 0x9100" 'ercfg: invalid TPID "0x9100" (0x8100|0x88a8)' \
+refused "TPID 0x9100" 'ercfg: invalid TPID "0x9100" (0x8100|0x88a8)' \
 	er circuit add c2 tpid 0x9100 stag 5 primary eth6
 REFUSED_RC=
 check_ok "S-tag and C-tag 1 and 4094, 12-character name: accepted" boundaries
@@ -296,10 +388,10 @@ EOF
 ip -n "$EDGE" link add link eth6 name eth6.7 type vlan id 7
 ip -n "$EDGE" link add link eth2 name eth2.201 type vlan id 201
 state_forget
-check_refused "a circuit on the S-tag of an 8021q device" \
+refused "a circuit on the S-tag of an 8021q device" \
 	"Error: erdev: VLAN 7 (TPID 0x8100) on eth6 is taken by 8021q device eth6.7" \
 	er circuit add c3 stag 7 primary eth6
-check_refused "a dot1q peering on the VLAN of an 8021q device" \
+refused "a dot1q peering on the VLAN of an 8021q device" \
 	"Error: erdev: VLAN 201 (TPID 0x8100) on eth2 is taken by 8021q device eth2.201" \
 	er peering add d2 private ctag 201
 REFUSED_RC=2 check_refused "an 8021q device on a circuit's S-tag" \
@@ -317,12 +409,13 @@ ip -n "$EDGE" link del eth2.201
 state_forget
 if ip -n "$EDGE" link add vrf0 type vrf table 10 2>/dev/null; then
 	state_forget
-	check_refused "a VLAN-challenged NIC (a VRF device)" \
+	refused "a VLAN-challenged NIC (a VRF device)" \
 		"Error: erdev: vrf0 cannot carry VLANs" \
 		er circuit add c3 stag 7 primary vrf0
 	ip -n "$EDGE" link del vrf0
 else
 	ktap_test_skip "a VLAN-challenged NIC (a VRF device)" "no vrf module"
+	ktap_test_skip "a VLAN-challenged NIC (a VRF device) (apply)" "no vrf module"
 fi
 state_forget
 
