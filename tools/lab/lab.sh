@@ -29,6 +29,8 @@ REPO=$(cd "$LAB_DIR/../.." && pwd)
 ERCFG=${ERCFG:-$REPO/tools/ercfg/ercfg}
 IPROUTE2_PLUGINS=$REPO/tools/iproute2
 
+# shellcheck source=selftests/lib.sh
+source "$REPO/selftests/lib.sh"
 # shellcheck source=tools/lab/lab_lib.sh
 source "$LAB_DIR/lab_lib.sh"
 # shellcheck source=tools/lab/bird.sh
@@ -82,9 +84,8 @@ FAILOVER_LIMIT_MS=2000
 
 skip_all()
 {
-	echo "KTAP version 1"
-	echo "1..0 # SKIP $*"
-	exit 4
+	ktap_skip_all "$*"
+	exit "$KSFT_SKIP"
 }
 
 prerequisites()
@@ -111,7 +112,9 @@ er()
 
 verdict()
 {
-	local secs=$1 i
+	local secs=$1 i n
+
+	n=$(ktap_count)
 
 	step "Verdict"
 	say "Longest stall of the VM during the run: $(max_stall) ms (BFD gives up after 900)."
@@ -119,16 +122,15 @@ verdict()
 		say "Steps tried again because the VM stood still (BFD flapped or a long stall):" \
 			"$(printf '%s; ' "${LAB_RETRIES[@]}" | sed 's/; $//')."
 	fi
-	echo "1..$LAB_N"
+	ktap_set_plan "$n"
+	ktap_print_totals
 	if [ ${#LAB_FAILED[@]} = 0 ]; then
-		echo "# Totals: pass:$LAB_N fail:0 xfail:0 xpass:0 skip:0 error:0"
-		say "PASS: all $LAB_N checks passed in $secs s: sessions established, routes"
+		say "PASS: all $n checks passed in $secs s: sessions established, routes"
 		say "learned, pings answered, counters consistent, failover in ${FAILOVER_MS:-?} ms"
 		say "(private/microsoft) with BFD, and back."
 		return 0
 	fi
-	echo "# Totals: pass:$((LAB_N - ${#LAB_FAILED[@]})) fail:${#LAB_FAILED[@]} xfail:0 xpass:0 skip:0 error:0"
-	say "FAIL: ${#LAB_FAILED[@]} of $LAB_N checks failed${LAB_BREAK:+ (LAB_BREAK=$LAB_BREAK)}."
+	say "FAIL: ${#LAB_FAILED[@]} of $n checks failed${LAB_BREAK:+ (LAB_BREAK=$LAB_BREAK)}."
 	if [ ${#LAB_CAUSES[@]} -gt 0 ]; then
 		say "What went wrong:"
 		for i in "${LAB_CAUSES[@]}"; do
@@ -150,11 +152,10 @@ main()
 	t0=$(now)
 	LAB_T0=${t0%.*}
 	LAB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/erdev-lab.XXXXXX") || exit 1
-	trap 'lab_cleanup' EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
+	# lib.sh's EXIT trap runs it, then removes the namespaces.
+	defer lab_cleanup
 
-	echo "KTAP version 1"
+	ktap_print_header
 	say "# erdev lab: an ExpressRoute circuit to a simulated Microsoft edge"
 	say "kernel $(uname -r), erdev $(cat /sys/module/erdev/version 2>/dev/null), $("$ERCFG" -V), $(bird --version 2>&1)"
 	stall_start
