@@ -29,9 +29,7 @@ source ./erdev_lib.sh
 
 setup()
 {
-	er circuit add c1 stag 100 primary eth0 secondary eth1 &&
-		er peering add c1 private ctag 200 &&
-		er peering add c1 microsoft ctag 300 || return 1
+	erdev_c1 || return 1
 	msee_vlans "$MSEE0" <<-EOF || return 1
 		0x8100 100 200 10.1.0.2
 		0x8100 100 300 10.1.2.2

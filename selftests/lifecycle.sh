@@ -25,9 +25,7 @@ source ./erdev_lib.sh
 # unless it exists). The MSEE VLANs, the edge interfaces up.
 setup()
 {
-	er circuit add c1 stag 100 primary eth0 secondary eth1 &&
-		er peering add c1 private ctag 200 &&
-		er peering add c1 microsoft ctag 300 || return 1
+	erdev_c1 || return 1
 	if ! er show c2 >/dev/null 2>&1; then
 		er circuit add c2 stag 101 primary eth1 &&
 			er peering add c2 private ctag 200 || return 1

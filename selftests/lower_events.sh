@@ -32,9 +32,7 @@ setup()
 {
 	ip -n "$EDGE" link add eth2 type dummy &&
 		ip -n "$EDGE" link add eth3 type dummy &&
-		er circuit add c1 stag 100 primary eth0 secondary eth1 &&
-		er peering add c1 private ctag 200 &&
-		er peering add c1 microsoft ctag 300 &&
+		erdev_c1 &&
 		er circuit add d1 encap dot1q primary eth2 &&
 		er peering add d1 private ctag 400 &&
 		er circuit add q1 stag 5 primary eth3 &&
