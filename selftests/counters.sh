@@ -126,10 +126,7 @@ erdev_require ping ethtool
 ktap_set_plan 37
 erdev_tmpdir
 
-if ! erdev_topo; then
-	ktap_print_msg "cannot set up the namespaces"
-	exit "$KSFT_FAIL"
-fi
+erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 check_ok "circuit, peerings, MSEE VLANs, static neighbours" setup
 
 check_eq "all interface counters are 0 at start" \

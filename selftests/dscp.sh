@@ -143,10 +143,7 @@ erdev_require ping ethtool tcpdump
 ktap_set_plan 25
 erdev_tmpdir
 
-if ! erdev_topo; then
-	ktap_print_msg "cannot set up the namespaces"
-	exit "$KSFT_FAIL"
-fi
+erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 check_ok "circuit c1, both peerings, MSEE VLANs, static neighbours" setup
 check_eq "dscp by default: private keep, microsoft conform" \
 	"keep conform" \

@@ -162,10 +162,7 @@ interop_main()
 		ktap_set_plan 29
 	fi
 	erdev_tmpdir
-	if ! erdev_topo; then
-		ktap_print_msg "cannot set up the namespaces"
-		exit "$KSFT_FAIL"
-	fi
+	erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 
 	got=
 	for ns in "$EDGE eth0" "$EDGE eth1" "$MSEE0 eth0" "$MSEE1 eth0"; do

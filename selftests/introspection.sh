@@ -185,10 +185,7 @@ erdev_require ethtool
 ktap_set_plan 43
 modprobe -q dummy 2>/dev/null
 
-if ! erdev_topo; then
-	ktap_print_msg "cannot set up the namespaces"
-	exit "$KSFT_FAIL"
-fi
+erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 check_ok "circuits c1 and d1 with their peerings" setup
 ETH2_MAC=$(if_mac "$EDGE" eth2)
 

@@ -128,10 +128,7 @@ ktap_set_plan 37
 modprobe -q dummy 2>/dev/null
 modprobe -q bonding 2>/dev/null
 
-if ! erdev_topo; then
-	ktap_print_msg "cannot set up the namespaces"
-	exit "$KSFT_FAIL"
-fi
+erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 check_ok "circuits c1 (eth0 MTU 1508), d1 (dot1q, eth2 MTU 1500), q1 (eth3 MTU 1500)" setup
 
 # MTU

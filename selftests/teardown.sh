@@ -66,10 +66,7 @@ erdev_require
 ktap_set_plan 19
 modprobe -q bridge 2>/dev/null
 
-if ! erdev_topo; then
-	ktap_print_msg "cannot set up the namespaces"
-	exit "$KSFT_FAIL"
-fi
+erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 
 # 1. ip link del group N, the NIC first.
 klog_mark

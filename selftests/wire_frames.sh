@@ -159,7 +159,7 @@ else
 fi
 seed=${WIRE_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 
-erdev_topo || exit "$KSFT_FAIL"
+erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 check_ok "c1 and c2 (qinq) on eth0, d1 (dot1q) on eth1, MSEE MTU 9000" setup
 klog_mark
 
