@@ -43,10 +43,8 @@ interop_setup()
 	local encap=$1 tpid=$2 ifc c p role outer inner m0= m1= e=
 
 	if [ "$encap" = qinq ]; then
-		er circuit add c1 tpid "$tpid" stag 100 primary eth0 \
-			secondary eth1 bandwidth 1gbit &&
-			er peering add c1 private ctag 200 &&
-			er peering add c1 microsoft ctag 300 &&
+		erdev_c1 tpid "$tpid" primary eth0 secondary eth1 \
+			bandwidth 1gbit &&
 			er circuit add c2 tpid "$tpid" stag 101 primary eth0 &&
 			er peering add c2 private ctag 200 || return 1
 	else
