@@ -22,7 +22,7 @@ modprobe -q dummy 2>/dev/null
 ktap_print_header
 ktap_set_plan 37
 
-erdev_topo || ktap_exit_fail_msg "topology"
+erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 erdev_tmpdir || ktap_exit_fail_msg "tmpdir"
 F=$ERDEV_TMP/erdev.conf
 

@@ -29,9 +29,7 @@ source ./erdev_lib.sh
 
 setup()
 {
-	er circuit add c1 stag 100 primary eth0 secondary eth1 &&
-		er peering add c1 private ctag 200 &&
-		er peering add c1 microsoft ctag 300 || return 1
+	erdev_c1 || return 1
 	msee_vlans "$MSEE0" <<-EOF || return 1
 		0x8100 100 200 10.1.0.2
 		0x8100 100 300 10.1.2.2
@@ -128,10 +126,7 @@ erdev_require ping ethtool
 ktap_set_plan 37
 erdev_tmpdir
 
-if ! erdev_topo; then
-	ktap_print_msg "cannot set up the namespaces"
-	exit "$KSFT_FAIL"
-fi
+erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 check_ok "circuit, peerings, MSEE VLANs, static neighbours" setup
 
 check_eq "all interface counters are 0 at start" \

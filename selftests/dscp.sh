@@ -41,9 +41,7 @@ REWRITTEN=5
 
 setup()
 {
-	er circuit add c1 stag 100 primary eth0 &&
-		er peering add c1 private ctag 200 &&
-		er peering add c1 microsoft ctag 300 || return 1
+	erdev_c1 primary eth0 || return 1
 	msee_vlans "$MSEE0" <<-EOF || return 1
 		0x8100 100 200 10.1.0.2
 		0x8100 100 300 10.1.2.2
@@ -145,10 +143,7 @@ erdev_require ping ethtool tcpdump
 ktap_set_plan 25
 erdev_tmpdir
 
-if ! erdev_topo; then
-	ktap_print_msg "cannot set up the namespaces"
-	exit "$KSFT_FAIL"
-fi
+erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 check_ok "circuit c1, both peerings, MSEE VLANs, static neighbours" setup
 check_eq "dscp by default: private keep, microsoft conform" \
 	"keep conform" \

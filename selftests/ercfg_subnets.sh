@@ -19,7 +19,7 @@ erdev_require
 ktap_print_header
 ktap_set_plan 24
 
-erdev_topo || ktap_exit_fail_msg "topology"
+erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 # IPv6 on, without DAD, in the edge and the primary MSEE.
 for ns in "$EDGE" "$MSEE0"; do
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \

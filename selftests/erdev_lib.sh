@@ -225,6 +225,20 @@ edge_ups()
 	done | ip -n "$EDGE" -batch -
 }
 
+# erdev_c1 [ARGS...]: the tests' circuit c1 in $EDGE: S-tag 100 on eth0
+# (primary) and eth1 (secondary), private peering on C-tag 200 and
+# microsoft peering on C-tag 300; its links c1.p0, c1.p1, c1.m0, c1.m1
+# take the addresses drawn at the top of this file (edge_up). ARGS,
+# when given, stand for "primary eth0 secondary eth1" in "circuit add"
+# (e.g. "primary eth0" alone, or with bandwidth, sku...).
+erdev_c1()
+{
+	[ $# -gt 0 ] || set -- primary eth0 secondary eth1
+	er circuit add c1 stag 100 "$@" &&
+		er peering add c1 private ctag 200 &&
+		er peering add c1 microsoft ctag 300
+}
+
 # erdev_ping NS ADDR [COUNT]: every echo must come back.
 erdev_ping()
 {

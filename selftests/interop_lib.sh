@@ -43,10 +43,8 @@ interop_setup()
 	local encap=$1 tpid=$2 ifc c p role outer inner m0= m1= e=
 
 	if [ "$encap" = qinq ]; then
-		er circuit add c1 tpid "$tpid" stag 100 primary eth0 \
-			secondary eth1 bandwidth 1gbit &&
-			er peering add c1 private ctag 200 &&
-			er peering add c1 microsoft ctag 300 &&
+		erdev_c1 tpid "$tpid" primary eth0 secondary eth1 \
+			bandwidth 1gbit &&
 			er circuit add c2 tpid "$tpid" stag 101 primary eth0 &&
 			er peering add c2 private ctag 200 || return 1
 	else
@@ -162,10 +160,7 @@ interop_main()
 		ktap_set_plan 29
 	fi
 	erdev_tmpdir
-	if ! erdev_topo; then
-		ktap_print_msg "cannot set up the namespaces"
-		exit "$KSFT_FAIL"
-	fi
+	erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 
 	got=
 	for ns in "$EDGE eth0" "$EDGE eth1" "$MSEE0 eth0" "$MSEE1 eth0"; do

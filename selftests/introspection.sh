@@ -20,11 +20,8 @@ KEY=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0
 setup()
 {
 	ip -n "$EDGE" link add eth2 type dummy &&
-		er circuit add c1 stag 100 primary eth0 secondary eth1 \
-			bandwidth 1gbit sku premium billing unlimited \
-			service-key "${KEY^^}" &&
-		er peering add c1 private ctag 200 &&
-		er peering add c1 microsoft ctag 300 &&
+		erdev_c1 primary eth0 secondary eth1 bandwidth 1gbit \
+			sku premium billing unlimited service-key "${KEY^^}" &&
 		er circuit add d1 encap dot1q tpid 0x88a8 primary eth2 &&
 		er peering add d1 private ctag 400
 }
@@ -188,10 +185,7 @@ erdev_require ethtool
 ktap_set_plan 43
 modprobe -q dummy 2>/dev/null
 
-if ! erdev_topo; then
-	ktap_print_msg "cannot set up the namespaces"
-	exit "$KSFT_FAIL"
-fi
+erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 check_ok "circuits c1 and d1 with their peerings" setup
 ETH2_MAC=$(if_mac "$EDGE" eth2)
 

@@ -70,13 +70,18 @@
 #          ktap_test_xfail DESC, ktap_test_result DESC CMD...,
 #          ktap_print_msg MSG..., ktap_print_totals, ktap_exit_fail_msg MSG,
 #          ktap_finished (exits 1 on any failure or a count that does not
-#          match the plan, 4 when everything was skipped, else 0).
+#          match the plan, 4 when everything was skipped, else 0),
+#          ktap_count (results so far), ktap_state and ktap_set_state STATE
+#          (the results so far forgotten back to a saved point: a step
+#          that is set aside and run again, as tools/lab's retries).
 #          KSFT_PASS=0 KSFT_FAIL=1 KSFT_XFAIL=2 KSFT_XPASS=3 KSFT_SKIP=4.
 # Checks:  check_eq DESC EXPECTED ACTUAL, check_ok DESC CMD...,
 #          check_fail DESC CMD... (each one KTAP test line; the command's
 #          output is shown as diagnostics when the check fails).
 # Netns:   setup_ns VAR... (unique names "<var>-XXXXXX" in $VAR, lo up,
-#          removed at exit), cleanup_ns NS..., cleanup_all_ns, NS_LIST.
+#          removed at exit), setup_named_ns NAME... (the same, under
+#          fixed names, for output that shows them: tools/lab),
+#          cleanup_ns NS..., cleanup_all_ns, NS_LIST.
 # Cleanup: defer CMD ARGS..., defer_prio CMD ARGS..., defer_scope_push,
 #          defer_scope_pop, in_defer_scope CMD..., defer_scopes_cleanup.
 #          Deferred commands run in reverse order at exit (or scope pop).
@@ -198,6 +203,25 @@ ktap_exit_fail_msg()
 	echo "Bail out! $*"
 	ktap_print_totals
 	exit "$KSFT_FAIL"
+}
+
+# ktap_count: how many results were written so far.
+ktap_count()
+{
+	echo $((KTAP_TESTNO - 1))
+}
+
+# ktap_state: the number and counts of the results so far, for
+# ktap_set_state STATE to go back to (the results written since then are
+# forgotten, their numbers given again).
+ktap_state()
+{
+	echo "$KTAP_TESTNO $KTAP_CNT_PASS $KTAP_CNT_FAIL $KTAP_CNT_SKIP $KTAP_CNT_XFAIL"
+}
+
+ktap_set_state()
+{
+	read -r KTAP_TESTNO KTAP_CNT_PASS KTAP_CNT_FAIL KTAP_CNT_SKIP KTAP_CNT_XFAIL <<<"$1"
 }
 
 # ktap_finished: print the totals and exit with the test's status.
@@ -534,6 +558,26 @@ setup_ns()
 		NS_LIST+=("$__name")
 		printf -v "$__var" '%s' "$__name"
 		ip -n "$__name" link set lo up || return 1
+	done
+}
+
+# setup_named_ns NAME...: a namespace of each NAME, lo up, removed at exit
+# as setup_ns's are. Fails when one exists already.
+setup_named_ns()
+{
+	local ns
+
+	for ns in "$@"; do
+		if ip netns list 2>/dev/null | awk '{print $1}' | grep -qxF "$ns"; then
+			echo "# setup_named_ns: namespace $ns exists already"
+			return 1
+		fi
+		if ! ip netns add "$ns"; then
+			echo "# setup_named_ns: cannot create namespace $ns"
+			return 1
+		fi
+		NS_LIST+=("$ns")
+		ip -n "$ns" link set lo up || return 1
 	done
 }
 

@@ -25,9 +25,7 @@ source ./erdev_lib.sh
 # unless it exists). The MSEE VLANs, the edge interfaces up.
 setup()
 {
-	er circuit add c1 stag 100 primary eth0 secondary eth1 &&
-		er peering add c1 private ctag 200 &&
-		er peering add c1 microsoft ctag 300 || return 1
+	erdev_c1 || return 1
 	if ! er show c2 >/dev/null 2>&1; then
 		er circuit add c2 stag 101 primary eth1 &&
 			er peering add c2 private ctag 200 || return 1
@@ -156,10 +154,7 @@ full_depth_lane && ITER=20
 FLOOD_MS=20000
 is_debug_kernel && FLOOD_MS=120000
 
-if ! erdev_topo; then
-	ktap_print_msg "cannot set up the namespaces"
-	exit "$KSFT_FAIL"
-fi
+erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 check_ok "circuits c1 (eth0, eth1) and c2 (eth1), MSEE VLANs" setup
 check_ok "ping over c1.p0, c1.p1, c1.m0 and c2.p0" eval \
 	'erdev_ping "$EDGE" 10.1.0.2 && erdev_ping "$EDGE" 10.1.1.2 &&

@@ -32,9 +32,7 @@ setup()
 {
 	ip -n "$EDGE" link add eth2 type dummy &&
 		ip -n "$EDGE" link add eth3 type dummy &&
-		er circuit add c1 stag 100 primary eth0 secondary eth1 &&
-		er peering add c1 private ctag 200 &&
-		er peering add c1 microsoft ctag 300 &&
+		erdev_c1 &&
 		er circuit add d1 encap dot1q primary eth2 &&
 		er peering add d1 private ctag 400 &&
 		er circuit add q1 stag 5 primary eth3 &&
@@ -130,10 +128,7 @@ ktap_set_plan 37
 modprobe -q dummy 2>/dev/null
 modprobe -q bonding 2>/dev/null
 
-if ! erdev_topo; then
-	ktap_print_msg "cannot set up the namespaces"
-	exit "$KSFT_FAIL"
-fi
+erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 check_ok "circuits c1 (eth0 MTU 1508), d1 (dot1q, eth2 MTU 1500), q1 (eth3 MTU 1500)" setup
 
 # MTU

@@ -26,7 +26,7 @@ is_operstate()
 	[ "$(ip -n "$EDGE" -j link show dev "$1" | jq -r '.[0].operstate')" = "$2" ]
 }
 
-erdev_topo || ktap_exit_fail_msg "topology"
+erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 setup_ns OTHER || ktap_exit_fail_msg "namespace"
 ip -n "$OTHER" link add eth0 type dummy || ktap_exit_fail_msg "dummy"
 # A veth's carrier, and so its operstate, comes up through linkwatch, a

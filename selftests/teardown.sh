@@ -27,9 +27,7 @@ N=20
 # c1 on eth0 + eth1 with both peerings, eth0 and c1.p0 in group 5.
 group_setup()
 {
-	er circuit add c1 stag 100 primary eth0 secondary eth1 &&
-		er peering add c1 private ctag 200 &&
-		er peering add c1 microsoft ctag 300 &&
+	erdev_c1 &&
 		ip -n "$EDGE" link set c1.p0 up &&
 		ip -n "$EDGE" link set eth0 group 5 &&
 		ip -n "$EDGE" link set c1.p0 group 5
@@ -68,10 +66,7 @@ erdev_require
 ktap_set_plan 19
 modprobe -q bridge 2>/dev/null
 
-if ! erdev_topo; then
-	ktap_print_msg "cannot set up the namespaces"
-	exit "$KSFT_FAIL"
-fi
+erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 
 # 1. ip link del group N, the NIC first.
 klog_mark

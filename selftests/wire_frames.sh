@@ -32,9 +32,7 @@ setup()
 {
 	ip -n "$MSEE0" link set eth0 mtu 9000 &&
 		ip -n "$MSEE1" link set eth0 mtu 9000 &&
-		er circuit add c1 stag 100 primary eth0 &&
-		er peering add c1 private ctag 200 &&
-		er peering add c1 microsoft ctag 300 &&
+		erdev_c1 primary eth0 &&
 		er circuit add c2 stag 101 primary eth0 &&
 		er peering add c2 private ctag 200 &&
 		er circuit add d1 encap dot1q primary eth1 &&
@@ -161,7 +159,7 @@ else
 fi
 seed=${WIRE_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 
-erdev_topo || exit "$KSFT_FAIL"
+erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 check_ok "c1 and c2 (qinq) on eth0, d1 (dot1q) on eth1, MSEE MTU 9000" setup
 klog_mark
 

@@ -30,7 +30,7 @@ if ! python3 -c 'import yaml' 2>/dev/null; then
 fi
 ktap_set_plan 16
 
-erdev_topo || ktap_exit_fail_msg "topology"
+erdev_topo || ktap_exit_fail_msg "cannot set up the namespaces"
 erdev_tmpdir || ktap_exit_fail_msg "tmpdir"
 
 # ynl ARGS...: cli.py in the edge namespace, JSON output.

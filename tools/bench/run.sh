@@ -24,12 +24,13 @@ cd "$ERDEV_ROOT" || exit 1
 
 make -C tools/ercfg -j"$JOBS" >/dev/null || die "cannot build tools/ercfg"
 
-# build KDIR DEST: erdev.ko from a copy of the sources in DEST
+# build KVER|KDIR DEST: erdev.ko in DEST (build_module, tools/vm/common.sh);
+# its output shown only when it fails.
 build() {
-	rm -rf "$2" && mkdir -p "$2" &&
-		tar -c Kbuild VERSION erdev include | tar -x -C "$2" &&
-		make -C "$1" M="$2" -j"$JOBS" modules >"$2/build.log" 2>&1 ||
-		{ cat "$2/build.log" >&2; die "cannot build erdev.ko against $1"; }
+	local out
+
+	out=$(build_module "$1" "$2" 2>&1) ||
+		{ printf '%s\n' "$out" >&2; die "cannot build erdev.ko for $1"; }
 }
 
 # Conditions of the run, for the document.
@@ -58,7 +59,7 @@ for k in $KERNELS; do
 	else
 		kver=$(kernel_kver "$k") || die "unknown or unavailable kernel '$k'"
 		tools/vm/prepare-kernel.sh "$k" >/dev/null || die "cannot prepare kernel $k"
-		build "$(kernel_kdir "$kver")" "$CACHE/build/bench-$kver"
+		build "$kver" "$CACHE/build/bench-$kver"
 		run=$CACHE/run/bench-$kver
 		mkdir -p "$CACHE/run"
 		# run-vm.sh picks the CPU model that goes with icount (no CX16).

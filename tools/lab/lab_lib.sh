@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# Helpers of the lab (tools/lab/lab.sh, sourced): narration, KTAP checks,
+# Helpers of the lab (tools/lab/lab.sh, sourced after selftests/lib.sh,
+# whose KTAP writer and namespace helpers it uses): narration, checks,
 # namespaces, background processes and their cleanup, waiting.
 
 LAB_NAMESPACES=(edge msee1 msee2 azure)
@@ -10,10 +11,9 @@ LAB_NAMESPACES=(edge msee1 msee2 azure)
 # Narration and KTAP
 #
 # Every check is one KTAP line, "ok N what" or "not ok N what" followed by
-# "# why" lines. Everything else is narration, which KTAP readers (the
-# selftest runner) show as diagnostics.
+# "# why" lines, written by lib.sh's ktap_* functions. Everything else is
+# narration, which KTAP readers (the selftest runner) show as diagnostics.
 
-LAB_N=0
 LAB_FAILED=()
 LAB_STEP=0
 
@@ -37,8 +37,7 @@ indent()
 
 pass()
 {
-	LAB_N=$((LAB_N + 1))
-	echo "ok $LAB_N $1"
+	ktap_test_pass "$1"
 }
 
 # fail WHAT [WHY...]
@@ -47,10 +46,9 @@ fail()
 	local what=$1 line
 
 	shift
-	LAB_N=$((LAB_N + 1))
-	echo "not ok $LAB_N $what"
+	ktap_test_fail "$what"
 	for line in "$@"; do
-		echo "# $line"
+		ktap_print_msg "$line"
 	done
 	LAB_FAILED+=("$what${1:+: $1}")
 }
@@ -71,7 +69,7 @@ cause()
 # check WHAT CMD...: CMD must succeed; its output is shown when it fails.
 check()
 {
-	local what=$1 out
+	local what=$1 out more
 
 	shift
 	if out=$("$@" 2>&1); then
@@ -81,7 +79,8 @@ check()
 	# The command's first line says why, if it has one.
 	if [ -n "$out" ]; then
 		fail "$what" "$(head -n 1 <<<"$out")"
-		tail -n +2 <<<"$out" | head -n 20 | sed 's/^/# /'
+		more=$(tail -n +2 <<<"$out" | head -n 20)
+		[ -n "$more" ] && ktap_print_msg "$more"
 	else
 		fail "$what" "failed: $*"
 	fi
@@ -113,10 +112,9 @@ check_range()
 # bail_out WHY: the lab cannot go on (setup failed).
 bail_out()
 {
-	echo "Bail out! $*"
-	echo "FAIL: the lab could not be set up: $*"
+	say "FAIL: the lab could not be set up: $*"
 	LAB_FAILED+=("$*")
-	exit 1
+	ktap_exit_fail_msg "$*"
 }
 
 ##############################################################################
@@ -270,12 +268,12 @@ stalled()
 
 guarded()
 {
-	local name=$1 attempt n0 s0 t0 why out=$LAB_TMP/step.out
+	local name=$1 attempt k0 s0 t0 why out=$LAB_TMP/step.out
 	local f0=() c0=()
 
 	shift
 	for ((attempt = 1; attempt <= LAB_TRIES; attempt++)); do
-		n0=$LAB_N
+		k0=$(ktap_state)
 		s0=$LAB_STEP
 		f0=("${LAB_FAILED[@]}")
 		c0=("${LAB_CAUSES[@]}")
@@ -301,7 +299,7 @@ guarded()
 		echo "!! host starves the emulated CPUs, so that try does not count. Letting the"
 		echo "!! sessions settle, then once more. It said:"
 		grep '^not ok' "$out" | head -n 5 | sed 's/^/!!   /'
-		LAB_N=$n0
+		ktap_set_state "$k0"
 		LAB_STEP=$s0
 		LAB_FAILED=("${f0[@]}")
 		LAB_CAUSES=("${c0[@]}")
@@ -344,6 +342,8 @@ bg_stop()
 	return 0
 }
 
+# lab_cleanup: deferred (lib.sh) at the start; lib.sh then kills what is
+# left in the namespaces and removes them (cleanup_all_ns).
 lab_cleanup()
 {
 	local pid ns
@@ -354,15 +354,12 @@ lab_cleanup()
 	for pid in "${LAB_PIDS[@]}"; do
 		wait "$pid" 2>/dev/null
 	done
-	# BIRD and iperf3 daemonized: whatever still runs in the namespaces.
-	for ns in "${LAB_NAMESPACES[@]}"; do
+	# BIRD and iperf3 daemonized: whatever still runs in the namespaces
+	# gets a SIGTERM first.
+	for ns in "${NS_LIST[@]}"; do
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
 	done
 	sleep 0.2
-	for ns in "${LAB_NAMESPACES[@]}"; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
 	[ -n "${LAB_TMP:-}" ] && [ -z "${LAB_KEEP:-}" ] && rm -rf "$LAB_TMP"
 	return 0
 }
@@ -377,7 +374,7 @@ lab_setup_namespaces()
 		fi
 	done
 	for ns in "${LAB_NAMESPACES[@]}"; do
-		ip netns add "$ns" || bail_out "cannot create namespace $ns"
+		setup_named_ns "$ns" || bail_out "cannot create namespace $ns"
 		inns "$ns" sysctl -qw net.ipv4.ip_forward=1 \
 			net.ipv4.conf.all.rp_filter=0 \
 			net.ipv4.conf.default.rp_filter=0 \
@@ -387,6 +384,5 @@ lab_setup_namespaces()
 			net.ipv6.conf.all.accept_dad=0 \
 			net.ipv6.conf.default.accept_dad=0 ||
 			bail_out "sysctl in $ns"
-		inns "$ns" ip link set lo up
 	done
 }

@@ -13,6 +13,7 @@
 #               .cache/lab/<kver>)
 #   ERCFG       ercfg (default: tools/ercfg/ercfg, built here)
 #   LAB_BREAK   passed to the guest as erdev_lab.break=X
+#   VM_RUN_DIR  the VM's results folder (default .cache/run/<kver>)
 #   VM_TIMEOUT  seconds for the whole VM (default 1500)
 #   TIMEOUT_SCALE  the lab's own timeout (600 s in selftests/lab.sh) times
 #               this (default 2: on a starved host the lab still reaches
@@ -36,22 +37,14 @@ for c in qemu-system-x86_64 bird birdc iperf3 jq; do
 	command -v "$c" >/dev/null || die "$c not found: run make deps"
 done
 
-# The module, built out of the source tree in a folder of the lab's own.
-build_module()
-{
-	local kver=$1 dir=$CACHE/lab/$1 headers
-
-	headers=$(kernel_kdir "$kver")
-	[ -d "$headers" ] || die "no headers for $kver in $headers: run make deps"
-	mkdir -p "$dir"
-	cp -ru "$ROOT/Kbuild" "$ROOT/VERSION" "$ROOT/erdev" "$ROOT/include" "$dir/"
-	msg "building erdev for $kver"
-	make -s -C "$headers" M="$dir" modules >&2 || die "building erdev for $kver failed"
-	echo "$dir/erdev.ko"
-}
-
 kver=$("$ROOT/tools/vm/prepare-kernel.sh" 6.12) || exit $?
-ERDEV_KO=${ERDEV_KO:-$(build_module "$kver")}
+if [ -z "${ERDEV_KO:-}" ]; then
+	# The module, built in a folder of the lab's own (build_module,
+	# tools/vm/common.sh).
+	msg "building erdev for $kver"
+	build_module "$kver" "$CACHE/lab/$kver" -s >&2 || die "building erdev for $kver failed"
+	ERDEV_KO=$CACHE/lab/$kver/erdev.ko
+fi
 if [ -z "${ERCFG:-}" ]; then
 	make -s -C "$ROOT/tools/ercfg" >&2 || die "building ercfg failed"
 	ERCFG=$ROOT/tools/ercfg/ercfg
@@ -59,7 +52,7 @@ fi
 # ip -d link learns erdev from this plugin; the lab does without it.
 make -s -C "$ROOT/tools/iproute2" >&2 2>/dev/null || msg "no iproute2 plugin: ip -d link will not decode erdev"
 
-run=$CACHE/run/$kver
+run=${VM_RUN_DIR:-$CACHE/run/$kver}
 log=$run/logs/01-lab.log
 out=$(mktemp)
 rm -f "$log"

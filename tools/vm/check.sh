@@ -87,9 +87,8 @@ for k in "${names[@]}"; do
 	bg_pids+=($!)
 done
 
-# copy_sources DEST: the module sources, as make -C KDIR M=DEST wants them.
-# A fresh copy each time: tar keeps the files' times, so objects built from
-# newer sources (another ERDEV_SRC, another checkout) would look current.
+# copy_sources DEST: the module sources, as dkms wants them (the builds
+# below make their own copy: build_module, tools/vm/common.sh).
 copy_sources() {
 	rm -rf "$1" && mkdir -p "$1" &&
 		(cd "$SRC" && tar -c $MODULE_FILES) | tar -x -C "$1"
@@ -187,17 +186,9 @@ fi
 # 5. erdev.ko for each kernel
 for k in "${names[@]}"; do
 	kver=${KV[$k]}
-	kdir=$(kernel_kdir "$kver")
 	b=$CACHE/build/$kver
 	name="build erdev.ko for $kver"
-	if [ ! -d "$kdir" ]; then
-		echo "no headers at $kdir: run make deps" >"$host/logs/build-$kver.diag"
-		suite_result "$host" fail "$name" "build-$kver.diag"
-		continue
-	fi
-	copy_sources "$b"
-	if make -C "$kdir" M="$b" -j"$JOBS" modules >"$host/logs/build-$kver.log" 2>&1 &&
-		[ -f "$b/erdev.ko" ]; then
+	if ERDEV_SRC=$SRC build_module "$kver" "$b" >"$host/logs/build-$kver.log" 2>&1; then
 		BUILT[$k]=$b/erdev.ko
 		suite_result "$host" pass "$name"
 	else
@@ -382,16 +373,13 @@ else
 	done
 	for k in "${wk[@]}"; do
 		kver=${KV[$k]}
-		kdir=$(kernel_kdir "$kver")
 		for what in W=1 C=1; do
 			tag=${what/=/}
 			[ "$k" = 6.12 ] || tag=$tag-$k
 			b=$CACHE/build/$kver-${what/=/}
-			rm -rf "$b"
-			copy_sources "$b"
 			desc="$what build for $kver without warnings"
 			[ $what = C=1 ] && desc="sparse ($what) build for $kver without warnings"
-			make -C "$kdir" M="$b" -j"$JOBS" "$what" modules >"$host/logs/$tag.log" 2>&1
+			ERDEV_SRC=$SRC build_module "$kver" "$b" "$what" >"$host/logs/$tag.log" 2>&1
 			rc=$?
 			nw=$(build_warnings "$host/logs/$tag.log" | wc -l)
 			if [ $rc = 0 ] && [ "$nw" = 0 ]; then

@@ -393,6 +393,35 @@ kernel_kdir() {
 	esac
 }
 
+# build_module KVER OUTDIR [MAKE-ARGS...]: erdev.ko for kernel release KVER
+# in OUTDIR, from a fresh copy there of the module sources (Kbuild,
+# VERSION, erdev/, include/) of ERDEV_SRC (default: this tree), since an
+# M= build writes next to its sources. A fresh copy each time: tar keeps
+# the files' times, so objects built from newer sources (another
+# ERDEV_SRC, another checkout) would look current. The headers are
+# kernel_kdir KVER's: 5.10's unpacked ones, the newest kernel's chroot
+# (its Makefile there runs make in the chroot, tools/vm/chroot-make.sh),
+# the installed ones else; KVER may also be a headers folder itself (an
+# absolute path, e.g. /lib/modules/$(uname -r)/build). MAKE-ARGS go to
+# make (W=1, C=1, -s). The build's output goes to stdout and stderr;
+# status 0 when OUTDIR/erdev.ko was built.
+build_module() {
+	local kver=$1 out=$2 kdir src=${ERDEV_SRC:-$ERDEV_ROOT}
+	shift 2
+	case "$kver" in
+	/*) kdir=$kver ;;
+	*) kdir=$(kernel_kdir "$kver") ;;
+	esac
+	if [ ! -d "$kdir" ]; then
+		echo "no headers at $kdir: run make deps" >&2
+		return 1
+	fi
+	rm -rf "$out" && mkdir -p "$out" &&
+		(cd "$src" && tar -c Kbuild VERSION erdev include) | tar -x -C "$out" || return 1
+	make -C "$kdir" M="$out" -j"$(nproc 2>/dev/null || echo 2)" "$@" modules &&
+		[ -f "$out/erdev.ko" ]
+}
+
 # The 5.10 headers' packages, for kernel release KVER.
 headers_510_pkgs() {
 	local common=${1%-amd64}
