@@ -39,7 +39,7 @@ conditions() {
 	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD 2>/dev/null || echo '+changes')"
 	echo "host: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 	if [ "$where" = vm ]; then
-		echo "VM: $(qemu-system-x86_64 --version | head -n 1 | sed 's/ (.*//'), TCG single-threaded, 2 vCPUs (-cpu ${icount:+max,-cx16}${icount:-max}), 2 GiB (tools/vm/run-vm.sh)${icount:+, -icount $icount (guest time counts instructions)}"
+		echo "VM: $(cat "$run/vm" 2>/dev/null || echo 'unknown (no record in the run folder)')"
 	else
 		echo "no VM: the running kernel (KERNELS=host)"
 	fi
@@ -62,7 +62,8 @@ for k in $KERNELS; do
 		build "$kver" "$CACHE/build/bench-$kver"
 		run=$CACHE/run/bench-$kver
 		mkdir -p "$CACHE/run"
-		# run-vm.sh picks the CPU model that goes with icount (no CX16).
+		# run-vm.sh picks the CPU model that goes with icount (no CX16)
+		# and records what it booted in $run/vm (conditions).
 		icount=${BENCH_ICOUNT-shift=0,sleep=off}
 		ERDEV_KO=$CACHE/build/bench-$kver/erdev.ko VM_RUN_DIR=$run \
 			VM_ICOUNT="${icount:-off}" \

@@ -168,6 +168,9 @@ qemu=(qemu-system-x86_64
 	-device "virtio-9p-pci,fsdev=results,mount_tag=results"
 	"${icount_args[@]}" ${VM_QEMU_ARGS:-})
 
+# What was booted, in words, for whoever reports on the run (make bench).
+echo "$(qemu-system-x86_64 --version | head -n 1 | sed 's/ (.*//'), ${accel/,thread=/ }-threaded, 2 vCPUs (-cpu $cpu), $mem (tools/vm/run-vm.sh)${icount_args[*]:+, ${icount_args[*]} (guest time counts instructions)}" >"$run/vm"
+
 # boot: one boot of the VM, streaming its progress, within the limits.
 boot()
 {
