@@ -12,7 +12,10 @@
       circuit, type, ctag, dscp. Numbers may be given in hex (0x...), names may
       hold \\xNN escapes for any byte.
       Prints "OK", or "Error: MESSAGE" (the extack message, or the errno
-      text if there is none) and exits 1.
+      text if there is none) and exits 1. The commands' numbers and the
+      keys' attributes, types and enum names are read from the spec,
+      Documentation/netlink/specs/erdev.yaml (erdev_nl.py, which
+      tools/fuzz/nlfuzz.py uses too): genl needs PyYAML (python3-yaml).
 
   erdev_tool.py genl -
       The same for each line "CMD KEY=VALUE..." of standard input, one
@@ -56,46 +59,9 @@ import struct
 import sys
 import time
 
-NETLINK_ROUTE = 0
-NETLINK_GENERIC = 16
-SOL_NETLINK = 270
-NETLINK_EXT_ACK = 11
-NLM_F_REQUEST = 0x1
-NLM_F_ACK = 0x4
-NLMSG_ERROR = 0x2
-NLMSG_DONE = 0x3
-NLM_F_CAPPED = 0x100
-NLM_F_ACK_TLVS = 0x200
-NLMSGERR_ATTR_MSG = 1
-NLA_F_NESTED = 0x8000
-GENL_ID_CTRL = 0x10
-CTRL_CMD_GETFAMILY = 3
-CTRL_ATTR_FAMILY_ID = 1
-CTRL_ATTR_FAMILY_NAME = 2
-
-# include/uapi/linux/erdev.h
-ERDEV_CMDS = {
-    "circuit-new": 1, "circuit-get": 2, "circuit-set": 3, "circuit-del": 4,
-    "peering-new": 5, "peering-get": 6, "peering-del": 7,
-    "peering-set": 15,
-}
-ERDEV_A_CIRCUIT = 1
-ERDEV_A_PEERING = 2
-CIRCUIT_ATTRS = {
-    "name": (1, "str"), "encap": (2, "u32"), "tpid": (3, "be16"),
-    "stag": (4, "u16"), "primary": (5, "ifindex"),
-    "secondary": (6, "ifindex"), "bandwidth": (7, "u32"), "sku": (8, "u32"),
-    "billing": (9, "u32"), "service-key": (10, "hex"),
-}
-PEERING_ATTRS = {"circuit": (1, "str"), "type": (2, "u32"), "ctag": (3, "u16"),
-                 "dscp": (9, "u32")}
-ENUMS = {
-    "encap": {"qinq": 0, "dot1q": 1},
-    "sku": {"local": 0, "standard": 1, "premium": 2},
-    "billing": {"metered": 0, "unlimited": 1},
-    "type": {"private": 0, "microsoft": 1},
-    "dscp": {"keep": 0, "conform": 1},
-}
+from erdev_nl import (NETLINK_GENERIC, NETLINK_ROUTE, NLA_F_NESTED,
+                      NLMSGERR_ATTR_MSG, Netlink, Spec, genl_family, nla,
+                      parse_nla)
 
 # include/uapi/linux/if_erdev.h
 IFLA_ERDEV = {1: ("circuit", "str"), 2: ("peering", "u32"), 3: ("link", "u32"),
@@ -105,73 +71,33 @@ IFLA_ERDEV_NAMES = {"peering": ["private", "microsoft"],
                     "link": ["primary", "secondary"],
                     "encap": ["qinq", "dot1q"]}
 
-
-def nla(atype, data):
-    hdr = struct.pack("=HH", 4 + len(data), atype)
-    return hdr + data + b"\0" * ((4 - len(data) % 4) % 4)
-
-
-def parse_nla(data):
-    attrs = {}
-    off = 0
-    while off + 4 <= len(data):
-        alen, atype = struct.unpack_from("=HH", data, off)
-        if alen < 4:
-            break
-        attrs[atype & 0x3fff] = data[off + 4:off + alen]
-        off += (alen + 3) & ~3
-    return attrs
+# The commands of "genl": operations of the spec on a circuit or a peering
+# (the first word of the name), whose numbers, attributes, types and enum
+# values are the spec's. A command's keys are the attributes of that nest
+# but the nests, by their spec names (primary and secondary for
+# primary-ifindex and secondary-ifindex).
+ERDEV_OPS = ("circuit-new", "circuit-get", "circuit-set", "circuit-del",
+             "peering-new", "peering-get", "peering-del", "peering-set")
 
 
-class Netlink:
-    def __init__(self, proto):
-        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, proto)
-        self.sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
-        self.sock.bind((0, 0))
-        self.seq = 0
-
-    def request(self, mtype, flags, payload):
-        """Send one request; return (error, extack message, replies)."""
-        self.seq += 1
-        msg = struct.pack("=IHHII", 16 + len(payload), mtype,
-                          flags | NLM_F_REQUEST | NLM_F_ACK, self.seq, 0)
-        self.sock.send(msg + payload)
-        replies = []
-        while True:
-            data = self.sock.recv(65536)
-            off = 0
-            while off + 16 <= len(data):
-                mlen, rtype, rflags, seq, _ = struct.unpack_from("=IHHII",
-                                                                 data, off)
-                body = data[off + 16:off + mlen]
-                off += (mlen + 3) & ~3
-                if seq != self.seq:
-                    continue
-                if rtype == NLMSG_ERROR:
-                    err = -struct.unpack_from("=i", body)[0]
-                    msg = None
-                    if rflags & NLM_F_ACK_TLVS:
-                        # the request header, with its payload unless capped
-                        olen = struct.unpack_from("=I", body, 4)[0]
-                        skip = 4 + (16 if rflags & NLM_F_CAPPED else olen)
-                        tlvs = parse_nla(body[(skip + 3) & ~3:])
-                        if NLMSGERR_ATTR_MSG in tlvs:
-                            msg = tlvs[NLMSGERR_ATTR_MSG].rstrip(b"\0")
-                            msg = msg.decode()
-                    return err, msg, replies
-                if rtype == NLMSG_DONE:
-                    return 0, None, replies
-                replies.append((rtype, body))
+def genl_tables(spec):
+    """{command: (cmd, outer type, {key: Attr})} of ERDEV_OPS."""
+    top = spec.sets[spec.ops[ERDEV_OPS[0]][1]["attribute-set"]]
+    out = {}
+    for name in ERDEV_OPS:
+        obj = top[name.split("-")[0]]
+        keys = {a.name[:-len("-ifindex")] if a.name.endswith("-ifindex")
+                else a.name: a
+                for a in spec.sets[obj.nested].values() if a.type != "nest"}
+        out[name] = (spec.ops[name][0], obj.id, keys)
+    return out
 
 
-def genl_family(nl, name):
-    payload = struct.pack("=BBH", CTRL_CMD_GETFAMILY, 1, 0)
-    payload += nla(CTRL_ATTR_FAMILY_NAME, name.encode() + b"\0")
-    err, msg, replies = nl.request(GENL_ID_CTRL, 0, payload)
-    if err or not replies:
-        sys.exit("erdev_tool: no generic netlink family %s" % name)
-    attrs = parse_nla(replies[0][1][4:])
-    return struct.unpack("=H", attrs[CTRL_ATTR_FAMILY_ID][:2])[0]
+def errmsg(err, ext):
+    """The extack message of an answer, or the errno text if none."""
+    if NLMSGERR_ATTR_MSG in ext:
+        return ext[NLMSGERR_ATTR_MSG].rstrip(b"\0").decode()
+    return os.strerror(err)
 
 
 def ifindex(value):
@@ -180,51 +106,51 @@ def ifindex(value):
     return socket.if_nametoindex(value)
 
 
-def encode(key, kind, value):
-    if key in ENUMS and value in ENUMS[key]:
-        value = str(ENUMS[key][value])
-    if kind == "str":
+def encode(spec, attr, value):
+    if attr.enum and value in spec.enums[attr.enum]:
+        value = str(spec.enums[attr.enum].index(value))
+    if attr.type == "string":
         # \xNN escapes give any byte; other text is passed as it is
         raw = value.encode("utf-8", "surrogateescape")
         return raw.decode("unicode_escape").encode("latin-1") + b"\0"
-    if kind == "hex":
+    if attr.type == "binary":
         return bytes.fromhex(value.replace("-", ""))
-    if kind == "ifindex":
-        return struct.pack("=I", ifindex(value))
-    num = int(value, 0)
-    return struct.pack({"u32": "=I", "u16": "=H", "be16": ">H"}[kind], num)
+    if attr.name.endswith("ifindex"):
+        return struct.pack(attr.fmt(), ifindex(value))
+    return struct.pack(attr.fmt(), int(value, 0))
 
 
-def genl_request(nl, family, cmdname, attrs):
-    cmd = ERDEV_CMDS[cmdname]
-    table, outer = ((PEERING_ATTRS, ERDEV_A_PEERING)
-                    if cmdname.startswith("peering") else
-                    (CIRCUIT_ATTRS, ERDEV_A_CIRCUIT))
+def genl_request(nl, family, spec, tables, cmdname, attrs):
+    cmd, outer, table = tables[cmdname]
     inner = b""
     for kv in attrs:
         key, value = kv.split("=", 1)
-        atype, kind = table[key]
-        inner += nla(atype, encode(key, kind, value))
+        inner += nla(table[key].id, encode(spec, table[key], value))
     payload = struct.pack("=BBH", cmd, 1, 0) + nla(outer | NLA_F_NESTED, inner)
-    err, msg, _ = nl.request(family, 0, payload)
+    err, ext, _ = nl.request(family, 0, payload)
     if not err:
         return "OK"
-    return "Error: %s" % (msg if msg else os.strerror(err))
+    return "Error: %s" % errmsg(err, ext)
 
 
 def cmd_genl(args):
+    spec = Spec()
+    tables = genl_tables(spec)
     nl = Netlink(NETLINK_GENERIC)
-    family = genl_family(nl, "erdev")
+    family = genl_family(nl, spec.family)
+    if family is None:
+        sys.exit("erdev_tool: no generic netlink family %s" % spec.family)
     if args.cmd == "-":
         failed = False
         for line in sys.stdin:
             words = line.split()
             if words:
-                out = genl_request(nl, family, words[0], words[1:])
+                out = genl_request(nl, family, spec, tables, words[0],
+                                   words[1:])
                 failed |= out != "OK"
                 print(out)
         return 1 if failed else 0
-    out = genl_request(nl, family, args.cmd, args.attrs)
+    out = genl_request(nl, family, spec, tables, args.cmd, args.attrs)
     print(out)
     return 0 if out == "OK" else 1
 
@@ -245,19 +171,19 @@ def linkinfo(ifname):
     nl = Netlink(NETLINK_ROUTE)
     payload = struct.pack("=BxHiII", socket.AF_UNSPEC, 0, 0, 0, 0)
     payload += nla(IFLA_IFNAME, ifname.encode() + b"\0")
-    err, msg, replies = nl.request(RTM_GETLINK, 0, payload)
+    err, ext, replies = nl.request(RTM_GETLINK, 0, payload)
     if err:
-        print("Error: %s" % (msg if msg else os.strerror(err)))
+        print("Error: %s" % errmsg(err, ext))
         return 1
-    attrs = parse_nla(replies[0][1][16:])
+    attrs = dict(parse_nla(replies[0][1][16:]))
     out = {"kind": None, "data": None}
     if IFLA_LINKINFO in attrs:
-        info = parse_nla(attrs[IFLA_LINKINFO])
+        info = dict(parse_nla(attrs[IFLA_LINKINFO]))
         if IFLA_INFO_KIND in info:
             out["kind"] = info[IFLA_INFO_KIND].rstrip(b"\0").decode()
         if IFLA_INFO_DATA in info:
             data = {}
-            for atype, raw in parse_nla(info[IFLA_INFO_DATA]).items():
+            for atype, raw in dict(parse_nla(info[IFLA_INFO_DATA])).items():
                 key, kind = IFLA_ERDEV.get(atype, (str(atype), "hex"))
                 if kind == "str":
                     val = raw.rstrip(b"\0").decode()
@@ -377,7 +303,7 @@ def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="what", required=True)
     g = sub.add_parser("genl")
-    g.add_argument("cmd", choices=sorted(ERDEV_CMDS) + ["-"])
+    g.add_argument("cmd", choices=sorted(ERDEV_OPS) + ["-"])
     g.add_argument("attrs", nargs="*")
     li = sub.add_parser("linkinfo")
     li.add_argument("ifname", nargs="+")
