@@ -710,6 +710,20 @@ static int erdev_nl_refuse_fixed(struct genl_info *info, struct nlattr **tb,
 	return 0;
 }
 
+/*
+ * A changeable attribute of circuit set: when the request has @attr, its
+ * value goes to @field and its bit to @change->set (what circuit.c
+ * changes); an attribute left out leaves the circuit's value as it is.
+ */
+static void erdev_nl_change_u32(struct nlattr **tb, int attr,
+				struct erdev_circuit_change *change, u32 *field)
+{
+	if (!tb[attr])
+		return;
+	change->set |= BIT_ULL(attr);
+	*field = nla_get_u32(tb[attr]);
+}
+
 int erdev_nl_circuit_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	static const struct erdev_nl_fixed fixed[] = {
@@ -721,14 +735,8 @@ int erdev_nl_circuit_set_doit(struct sk_buff *skb, struct genl_info *info)
 		{ ERDEV_A_CIRCUIT_SERVICE_KEY, "service-key" },
 		{ ERDEV_A_CIRCUIT_PEERING, "peering" },
 	};
-	static const int changeable[] = {
-		ERDEV_A_CIRCUIT_BANDWIDTH,
-		ERDEV_A_CIRCUIT_SKU,
-		ERDEV_A_CIRCUIT_BILLING,
-	};
 	struct nlattr *tb[ERDEV_A_CIRCUIT_MAX + 1];
 	struct erdev_circuit_change change = {};
-	unsigned int i;
 	int err;
 
 	/* Parsed once in pre_doit already: this cannot fail. */
@@ -740,12 +748,11 @@ int erdev_nl_circuit_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 
-	for (i = 0; i < ARRAY_SIZE(changeable); i++)
-		if (tb[changeable[i]])
-			change.set |= BIT_ULL(changeable[i]);
-	change.bandwidth = erdev_nla_u32(tb[ERDEV_A_CIRCUIT_BANDWIDTH], 0);
-	change.sku = erdev_nla_u32(tb[ERDEV_A_CIRCUIT_SKU], 0);
-	change.billing = erdev_nla_u32(tb[ERDEV_A_CIRCUIT_BILLING], 0);
+	erdev_nl_change_u32(tb, ERDEV_A_CIRCUIT_BANDWIDTH, &change,
+			    &change.bandwidth);
+	erdev_nl_change_u32(tb, ERDEV_A_CIRCUIT_SKU, &change, &change.sku);
+	erdev_nl_change_u32(tb, ERDEV_A_CIRCUIT_BILLING, &change,
+			    &change.billing);
 	erdev_circuit_set(erdev_nl_info_circuit(info), &change);
 	return 0;
 }
