@@ -8,7 +8,9 @@
 # Each refused circuit or peering add is tried through "ercfg apply -" too,
 # as the one new line of a FILE that is otherwise what the kernel has:
 # refused with the same message (or apply's own check across FILE's lines,
-# which comes first), the same status, nothing changed.
+# which comes first), the same status, nothing changed. Not on the debug
+# kernel (skipped there): what apply adds is ercfg's own reporting, and
+# the kernel's refusal under it is the command line's, just checked.
 #
 # NICs are dummy devices in one namespace:
 #   eth0, eth1  circuit c1: qinq, TPID 0x8100, S-tag 100, private C-tag 200
@@ -79,6 +81,10 @@ apply_refused()
 {
 	local desc=$1 want=$2 n
 
+	if is_debug_kernel; then
+		ktap_test_skip "$desc" "apply's reporting: the stock kernels"
+		return 0
+	fi
 	erdev_tmpdir || return 1
 	{ er dump && printf '%s\n' "$3"; } >"$ERDEV_TMP/apply.conf"
 	n=$(wc -l <"$ERDEV_TMP/apply.conf")
