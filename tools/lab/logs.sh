@@ -64,41 +64,40 @@ ping_log_around()
 	}' "$1"
 }
 
-# monitor_since LOG REGEX T0: the events of an "ip -ts monitor" log about
-# REGEX from T0 on, each after "+MS ms".
-monitor_since()
+# monitor_events LOG REGEX T0 [first]: the events of an "ip -ts monitor"
+# log about REGEX (a route's prefix, "[0-9]*: eth0") from T0 on, each as
+# "+MS ms" and the event; with "first", only the first, as "MS LINE".
+monitor_events()
 {
 	local d0 sod0
 
 	read -r d0 sod0 <<<"$(t0_local "$3")"
-	awk -v p="$2" -v d0="$d0" -v sod0="$sod0" "$LAB_AWK_REL_MS"'
+	awk -v p="$2" -v d0="$d0" -v sod0="$sod0" -v first="${4:+1}" "$LAB_AWK_REL_MS"'
 	$0 ~ ("] (Deleted )?" p "[ @:]") {
 		split(substr($1, 2, length($1) - 2), a, "T")
 		ms = rel_ms(a[1], a[2])
-		if (ms >= 0) {
-			$1 = ""
-			printf "+%5d ms %s\n", ms, $0
-		}
-	}' "$1"
-}
-
-# monitor_after LOG REGEX T0: ms from T0 to the first event of an
-# "ip -ts monitor" log about REGEX (a route's prefix, "[0-9]*: eth0"),
-# and the line.
-monitor_after()
-{
-	local d0 sod0
-
-	read -r d0 sod0 <<<"$(t0_local "$3")"
-	awk -v p="$2" -v d0="$d0" -v sod0="$sod0" "$LAB_AWK_REL_MS"'
-	$0 ~ ("] (Deleted )?" p "[ @:]") {
-		split(substr($1, 2, length($1) - 2), a, "T")
-		ms = rel_ms(a[1], a[2])
-		if (ms >= 0) {
+		if (ms < 0)
+			next
+		if (first) {
 			print ms, $0
 			exit
 		}
+		$1 = ""
+		printf "+%5d ms %s\n", ms, $0
 	}' "$1"
+}
+
+# monitor_since LOG REGEX T0: every event about REGEX from T0 on.
+monitor_since()
+{
+	monitor_events "$1" "$2" "$3"
+}
+
+# monitor_after LOG REGEX T0: ms from T0 to the first event about REGEX,
+# and the line.
+monitor_after()
+{
+	monitor_events "$1" "$2" "$3" first
 }
 
 # recovery_text LOST MS GAP WATCHED: one peering's failover, in words.
