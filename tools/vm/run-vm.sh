@@ -154,8 +154,11 @@ append="console=ttyS0 rdinit=/init panic=-1 loglevel=5 log_buf_len=16M"
 append+=" rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=60 nokaslr"
 append+=" $icount_append ${VM_APPEND:-}"
 
+# vCPUs: the tests run on two CPUs (RCU, per-CPU counters, races).
+smp=2
+
 qemu=(qemu-system-x86_64
-	-machine q35 -accel "$accel" -cpu "$cpu" -smp 2 -m "$mem"
+	-machine q35 -accel "$accel" -cpu "$cpu" -smp "$smp" -m "$mem"
 	-nic none -display none -vga none -monitor none -parallel none
 	-no-reboot
 	-serial "file:$run/console.log"
@@ -169,7 +172,7 @@ qemu=(qemu-system-x86_64
 	"${icount_args[@]}" ${VM_QEMU_ARGS:-})
 
 # What was booted, in words, for whoever reports on the run (make bench).
-echo "$(qemu-system-x86_64 --version | head -n 1 | sed 's/ (.*//'), ${accel/,thread=/ }-threaded, 2 vCPUs (-cpu $cpu), $mem (tools/vm/run-vm.sh)${icount_args[*]:+, ${icount_args[*]} (guest time counts instructions)}" >"$run/vm"
+echo "$(qemu-system-x86_64 --version | head -n 1 | sed 's/ (.*//'), ${accel/,thread=/ }-threaded, $smp vCPUs (-cpu $cpu), $mem (tools/vm/run-vm.sh)${icount_args[*]:+, ${icount_args[*]} (guest time counts instructions)}" >"$run/vm"
 
 # boot: one boot of the VM, streaming its progress, within the limits.
 boot()
