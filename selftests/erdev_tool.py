@@ -249,7 +249,10 @@ def frames_case(args, home):
         tx.bind((args.tx_dev, 0))
         src = args.src
         if not src:
-            src = open("/sys/class/net/%s/address" % args.tx_dev).read()
+            # The device's own address, from the socket bound to it in
+            # its namespace: /sys/class/net shows the namespace that
+            # mounted it, not tx_ns.
+            src = ":".join("%02x" % b for b in tx.getsockname()[4])
     finally:
         setns(home)
     frame = mac(args.dst) + mac(src.strip())

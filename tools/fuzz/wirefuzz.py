@@ -192,8 +192,9 @@ def main():
     setns("/run/netns/%s" % args.tx_ns)
     tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
     tx.bind((args.tx_dev, 0))
-    with open("/sys/class/net/%s/address" % args.tx_dev) as f:
-        src = bytes.fromhex(f.read().strip().replace(":", ""))
+    # The device's own address, from the socket bound to it in tx_ns:
+    # /sys/class/net shows the namespace that mounted it, not tx_ns.
+    src = tx.getsockname()[4]
     os.close(home_fd)
     gen = Frames(port, random.Random(args.seed),
                  bytes.fromhex(args.dst.replace(":", "")), src)
