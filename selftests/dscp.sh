@@ -67,7 +67,7 @@ pings()
 
 	shift 2
 	for ds in "$@"; do
-		ip netns exec "$ns" ping -q -c 1 -w 5 -Q "$ds" "$addr" \
+		in_netns "$ns" ping -q -c 1 -w 5 -Q "$ds" "$addr" \
 			>/dev/null 2>&1 || return 1
 	done
 }
@@ -107,7 +107,7 @@ rewritten()
 # server prints how many arrived.
 tcp_stream()
 {
-	ip netns exec "$MSEE0" python3 -c '
+	in_netns "$MSEE0" python3 -c '
 import socket
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -126,7 +126,7 @@ print(n, flush=True)
 	local pid=$!
 
 	busywait 20000 grep -q listening "$ERDEV_TMP/server.out" || return 1
-	ip netns exec "$EDGE" python3 -c '
+	in_netns "$EDGE" python3 -c '
 import socket
 s = socket.socket()
 s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, 0x68)
@@ -180,8 +180,8 @@ check_eq "tx_dscp_rewritten grew by c1.m0's tx_packets" \
 	"$(($(rewritten c1.m0) - before_rw))"
 
 # IPv6, the traffic class.
-ip netns exec "$EDGE" sh -c 'echo 0 >/proc/sys/net/ipv6/conf/c1.m0/disable_ipv6'
-ip netns exec "$MSEE0" sh -c 'echo 0 >/proc/sys/net/ipv6/conf/s100.300/disable_ipv6'
+in_netns "$EDGE" sh -c 'echo 0 >/proc/sys/net/ipv6/conf/c1.m0/disable_ipv6'
+in_netns "$MSEE0" sh -c 'echo 0 >/proc/sys/net/ipv6/conf/s100.300/disable_ipv6'
 ip -n "$EDGE" -batch - <<-EOF
 	addr add 2a01:111:300::1/126 dev c1.m0 nodad
 	neigh replace 2a01:111:300::2 lladdr $MSEE_MAC0 dev c1.m0 nud permanent

@@ -34,7 +34,7 @@ erdev_require()
 {
 	local c
 
-	for c in ip jq python3 "$@"; do
+	for c in ip jq nsenter python3 "$@"; do
 		require_cmd "$c"
 	done
 	if [ ! -x "$ERCFG" ]; then
@@ -65,7 +65,7 @@ ns_quiet()
 	local ns
 
 	for ns in "$@"; do
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		in_netns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 			net.ipv6.conf.default.disable_ipv6=1 \
 			net.ipv4.conf.all.rp_filter=1 \
 			net.ipv4.conf.default.rp_filter=1 || return 1
@@ -118,7 +118,7 @@ erdev_tool()
 	local ns=$1
 
 	shift
-	ip netns exec "$ns" "${ERDEV_TOOL[@]}" "$@"
+	in_netns "$ns" "${ERDEV_TOOL[@]}" "$@"
 }
 
 # vlan_proto TPID: the "proto" of ip-link's vlan type for a TPID.
@@ -242,7 +242,7 @@ erdev_c1()
 # erdev_ping NS ADDR [COUNT]: every echo must come back.
 erdev_ping()
 {
-	ip netns exec "$1" ping -q -c "${3:-$PING_COUNT}" -i 0.2 -w 15 "$2" \
+	in_netns "$1" ping -q -c "${3:-$PING_COUNT}" -i 0.2 -w 15 "$2" \
 		>/dev/null 2>&1
 }
 
@@ -253,10 +253,14 @@ static_neigh()
 	ip -n "$1" neigh replace "$3" lladdr "$4" dev "$2" nud permanent
 }
 
-# if_mac NS DEV
+# if_mac NS DEV. (One program, not ip and jq: each program a test starts
+# costs a debug guest about half a second; Documentation/testing.rst.)
 if_mac()
 {
-	ip -n "$1" -j link show "$2" | jq -r '.[0].address'
+	local _name _state mac
+
+	read -r _name _state mac _ < <(ip -n "$1" -br link show dev "$2") &&
+		[ -n "$mac" ] && echo "$mac"
 }
 
 # if_stats NS DEV: "rx_packets rx_bytes tx_packets tx_bytes", from ip -s.
@@ -272,24 +276,51 @@ if_stat()
 	ip -n "$1" -s -j link show "$2" | jq -r ".[0].stats64.$3.$4"
 }
 
+# ethtool_kv NS DEV OPTION: "NAME VALUE" lines of ethtool OPTION DEV (-S,
+# -k), parsed in the shell: read by ethtool_stat(s) and get_offloads.
+ethtool_kv()
+{
+	local out k v
+
+	out=$(in_netns "$1" ethtool "$3" "$2") || return 1
+	while read -r k v; do
+		[[ $k == *: ]] && echo "${k%:} ${v%% *}"
+	done <<<"$out"
+}
+
+# ethtool_pick NAME...: the values of those names, in that order, on one
+# line, from ethtool_kv's lines on stdin; a name that is not there is left
+# out. Fails when none is there.
+ethtool_pick()
+{
+	local -A val
+	local k v n out=()
+
+	while read -r k v; do
+		val[$k]=$v
+	done
+	for n in "$@"; do
+		[ -n "${val[$n]+x}" ] && out+=("${val[$n]}")
+	done
+	[ ${#out[@]} -gt 0 ] || return 1
+	echo "${out[*]}"
+}
+
 # ethtool_stat NS DEV NAME: one ethtool -S counter.
 ethtool_stat()
 {
-	ip netns exec "$1" ethtool -S "$2" |
-		awk -v n="$3:" '$1 == n { print $2; f = 1 } END { exit !f }'
+	ethtool_kv "$1" "$2" -S | ethtool_pick "$3"
 }
 
 # ethtool_stats NS DEV NAME...: several ethtool -S counters, on one line.
 ethtool_stats()
 {
-	local ns=$1 dev=$2 out
+	local ns=$1 dev=$2 kv
 
 	shift 2
-	out=$(ip netns exec "$ns" ethtool -S "$dev") || return 1
-	local n
-	for n in "$@"; do
-		awk -v n="$n:" '$1 == n { print $2 }' <<<"$out"
-	done | paste -sd' '
+	kv=$(ethtool_kv "$ns" "$dev" -S) || return 1
+	ethtool_pick "$@" <<<"$kv"
+	return 0
 }
 
 # port_counters NS DEV: "stag ctag untagged bad_tpid malformed" of the port
@@ -368,7 +399,7 @@ cap_start()
 
 	erdev_tmpdir || return 1
 	f=$ERDEV_TMP/$3
-	ip netns exec "$1" tcpdump -Z root --immediate-mode -U -n -i "$2" \
+	in_netns "$1" tcpdump -Z root --immediate-mode -U -n -i "$2" \
 		-w "$f.pcap" 2>"$f.err" &
 	CAP_PID[$3]=$!
 	busywait 20000 grep -q "listening on" "$f.err"
@@ -414,17 +445,15 @@ cap_count()
 # set_offloads NS DEV on|off: the VLAN offloads of a veth, both TPIDs.
 set_offloads()
 {
-	ip netns exec "$1" ethtool -K "$2" rxvlan "$3" txvlan "$3" \
+	in_netns "$1" ethtool -K "$2" rxvlan "$3" txvlan "$3" \
 		rx-vlan-stag-hw-parse "$3" tx-vlan-stag-hw-insert "$3" >/dev/null
 }
 
 # get_offloads NS DEV: the four VLAN offload states, "on on on on".
 get_offloads()
 {
-	ip netns exec "$1" ethtool -k "$2" | awk '
-		$1 == "rx-vlan-offload:" || $1 == "tx-vlan-offload:" ||
-		$1 == "rx-vlan-stag-hw-parse:" ||
-		$1 == "tx-vlan-stag-hw-insert:" { print $2 }' | paste -sd' '
+	ethtool_kv "$1" "$2" -k | ethtool_pick rx-vlan-offload tx-vlan-offload \
+		rx-vlan-stag-hw-parse tx-vlan-stag-hw-insert
 }
 
 # stop_pids PID...: kill the background jobs PID... and reap them.
@@ -455,17 +484,23 @@ KLOG_MARK=0
 
 klog_mark()
 {
-	KLOG_MARK=$(dmesg | wc -l)
+	local lines
+
+	mapfile -t lines < <(dmesg)
+	KLOG_MARK=${#lines[@]}
 }
 
 klog_reports()
 {
-	local new
+	local lines i rc=0
 
-	new=$(dmesg | tail -n +"$((KLOG_MARK + 1))" | grep -E "$KLOG_REPORT_ERE")
-	[ -z "$new" ] && return 0
-	printf '%s\n' "$new"
-	return 1
+	mapfile -t lines < <(dmesg)
+	for ((i = KLOG_MARK; i < ${#lines[@]}; i++)); do
+		[[ ${lines[i]} =~ $KLOG_REPORT_ERE ]] || continue
+		printf '%s\n' "${lines[i]}"
+		rc=1
+	done
+	return $rc
 }
 
 # Kernel function calls, counted with a kprobe event by the name of the

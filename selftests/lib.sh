@@ -511,16 +511,39 @@ __ns_forget()
 	NS_LIST=("${keep[@]}")
 }
 
+# ns_exists NS: a named namespace NS exists: its file is in ip's
+# NETNS_RUN_DIR, which is what "ip netns list" lists (read here without
+# starting ip, awk and grep: Documentation/testing.rst).
+ns_exists()
+{
+	[ -e "/var/run/netns/$1" ]
+}
+
+# in_netns NS CMD...: CMD in network namespace NS, for a program that
+# needs only the namespace's network (sockets, netlink, /proc/sys/net).
+# nsenter joins the namespace; "ip netns exec" also makes a mount
+# namespace and mounts a sysfs of NS, which costs a debug guest about a
+# second each time under TCG. What reads /sys/class/net of NS goes
+# through ip netns exec.
+in_netns()
+{
+	local ns=$1
+
+	shift
+	nsenter --net="/var/run/netns/$ns" "$@"
+}
+
 # cleanup_ns NS...: kill what runs in each namespace and delete it.
 cleanup_ns()
 {
-	local ns rc=0
+	local ns pids rc=0
 
 	for ns in "$@"; do
 		[ -n "$ns" ] || continue
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
 		ip netns delete "$ns" >/dev/null 2>&1
-		if ip netns list 2>/dev/null | awk '{print $1}' | grep -qxF "$ns"; then
+		if ns_exists "$ns"; then
 			echo "# warning: failed to remove namespace $ns"
 			rc=1
 		else
@@ -568,7 +591,7 @@ setup_named_ns()
 	local ns
 
 	for ns in "$@"; do
-		if ip netns list 2>/dev/null | awk '{print $1}' | grep -qxF "$ns"; then
+		if ns_exists "$ns"; then
 			echo "# setup_named_ns: namespace $ns exists already"
 			return 1
 		fi

@@ -57,7 +57,7 @@ flood()
 
 	for a in "$@"; do
 		# shellcheck disable=SC2086
-		ip netns exec "$EDGE" ping ${PING_ARGS:--f} -q -w 300 "$a" \
+		in_netns "$EDGE" ping ${PING_ARGS:--f} -q -w 300 "$a" \
 			>/dev/null 2>&1 &
 		FLOOD_PIDS+=($!)
 	done

@@ -92,7 +92,7 @@ uc_list()
 # core leaves on without checksum offload (on 8021q's devices too).
 offload_states()
 {
-	ip netns exec "$EDGE" ethtool -k "$1" | awk '
+	in_netns "$EDGE" ethtool -k "$1" | awk '
 		$1 == "tx-checksumming:" || $1 == "tx-tcp-segmentation:" {
 			print $2 }' | paste -sd' '
 }
@@ -138,7 +138,7 @@ check_ok "an MTU above NIC MTU - tags is refused" mtu_refused
 check_eq "MTUs unchanged by the refusals" "c1.p0 1500 d1.p0 1496 q1.p0 1492 " \
 	"$(mtus c1.p0 d1.p0 q1.p0)"
 check_ok "1500-byte packets through c1.p0 (1508-byte frames on eth0)" \
-	ip netns exec "$EDGE" ping -q -c 2 -i 0.2 -w 15 -M do -s 1472 10.1.0.2
+	in_netns "$EDGE" ping -q -c 2 -i 0.2 -w 15 -M do -s 1472 10.1.0.2
 check_ok "c1.m0 MTU 1300" ip -n "$EDGE" link set c1.m0 mtu 1300
 check_ok "eth0 MTU 1400" ip -n "$EDGE" link set eth0 mtu 1400
 check_eq "c1.p0 shrinks to 1392, c1.m0 keeps 1300, c1.p1 (eth1) keeps 1500" \
@@ -190,10 +190,10 @@ ip -n "$EDGE" link set c1.m0 down
 check_eq "c1.m0 down again: the entry goes" "" "$(uc_list eth0)"
 
 # Offloads follow the NIC both ways.
-ip netns exec "$EDGE" ethtool -K eth0 tx off >/dev/null
+in_netns "$EDGE" ethtool -K eth0 tx off >/dev/null
 check_eq "eth0 tx off: c1.p0 has no checksum offload and no TSO" "off off" \
 	"$(offload_states c1.p0)"
-ip netns exec "$EDGE" ethtool -K eth0 tx on >/dev/null
+in_netns "$EDGE" ethtool -K eth0 tx on >/dev/null
 check_eq "eth0 tx on: both are back on c1.p0" "on on" "$(offload_states c1.p0)"
 
 # MTU below what IPv4 needs: the interfaces follow the NIC down (to 0, as
@@ -228,14 +228,14 @@ cap_stop bond
 # bond0 exactly once (by 8021q's notifier; twice would leak the slaves'
 # entries, kmemleak says so on the debug kernel).
 check_ok "bond0 rx-vlan-filter off" \
-	ip netns exec "$EDGE" ethtool -K bond0 rx-vlan-filter off
+	in_netns "$EDGE" ethtool -K bond0 rx-vlan-filter off
 if kprobe_start bond_vlan_rx_add_vid "vid=%dx:u16"; then
-	ip netns exec "$EDGE" ethtool -K bond0 rx-vlan-filter on
+	in_netns "$EDGE" ethtool -K bond0 rx-vlan-filter on
 	check_eq "bond0 rx-vlan-filter on: S-tag 110 is pushed to bond0 once" 1 \
 		"$(kprobe_lines ethtool | grep -c 'vid=110$')"
 	kprobe_stop
 else
-	ip netns exec "$EDGE" ethtool -K bond0 rx-vlan-filter on
+	in_netns "$EDGE" ethtool -K bond0 rx-vlan-filter on
 	ktap_test_skip "bond0 rx-vlan-filter on: S-tag 110 is pushed to bond0 once" \
 		"no kprobe events"
 fi

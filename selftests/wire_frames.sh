@@ -70,7 +70,7 @@ blast()
 	shift
 	if [ "$port" = eth0 ]; then ns=$MSEE0; else ns=$MSEE1; fi
 	mac=$(if_mac "$EDGE" "$port")
-	ip netns exec "$EDGE" "${WIREFUZZ[@]}" --tx-ns "$ns" --tx-dev eth0 \
+	in_netns "$EDGE" "${WIREFUZZ[@]}" --tx-ns "$ns" --tx-dev eth0 \
 		--dst "$mac" --mtu 1508 "$@"
 }
 

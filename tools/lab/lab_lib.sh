@@ -369,7 +369,7 @@ lab_setup_namespaces()
 	local ns
 
 	for ns in "${LAB_NAMESPACES[@]}"; do
-		if ip netns list | awk '{print $1}' | grep -qxF "$ns"; then
+		if ns_exists "$ns"; then
 			bail_out "namespace $ns exists already: is another lab running? (ip netns del $ns)"
 		fi
 	done
