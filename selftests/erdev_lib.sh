@@ -373,7 +373,7 @@ check_refused()
 	fi
 	out=$("$@" 2>"$ERDEV_TMP/stderr")
 	rc=$?
-	err=$(cat "$ERDEV_TMP/stderr")
+	err=$(<"$ERDEV_TMP/stderr")
 	ERDEV_STATE=$(erdev_state "$ns" </dev/null)
 	ERDEV_STATE_NS=$ns
 	[ "$before" = "$ERDEV_STATE" ] && same=unchanged
