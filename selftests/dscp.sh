@@ -107,7 +107,7 @@ rewritten()
 # server prints how many arrived.
 tcp_stream()
 {
-	in_netns "$MSEE0" python3 -c '
+	nsenter --net="$NETNS_RUN_DIR/$MSEE0" python3 -c '
 import socket
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

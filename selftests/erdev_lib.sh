@@ -399,7 +399,7 @@ cap_start()
 
 	erdev_tmpdir || return 1
 	f=$ERDEV_TMP/$3
-	in_netns "$1" tcpdump -Z root --immediate-mode -U -n -i "$2" \
+	nsenter --net="$NETNS_RUN_DIR/$1" tcpdump -Z root --immediate-mode -U -n -i "$2" \
 		-w "$f.pcap" 2>"$f.err" &
 	CAP_PID[$3]=$!
 	busywait 20000 grep -q "listening on" "$f.err"

@@ -518,7 +518,7 @@ __ns_forget()
 # starting ip, awk and grep: Documentation/testing.rst).
 ns_exists()
 {
-	[ -e "/var/run/netns/$1" ]
+	[ -e "$NETNS_RUN_DIR/$1" ]
 }
 
 # in_netns NS CMD...: CMD in network namespace NS, for a program that
@@ -526,13 +526,16 @@ ns_exists()
 # nsenter joins the namespace; "ip netns exec" also makes a mount
 # namespace and mounts a sysfs of NS, which costs a debug guest about a
 # second each time under TCG. What reads /sys/class/net of NS goes
-# through ip netns exec.
+# through ip netns exec. In the background, run nsenter itself
+# (nsenter --net="$NETNS_RUN_DIR/NS" CMD... &): $! of a function is the
+# subshell that runs it, which a signal for CMD would not reach.
+NETNS_RUN_DIR=/var/run/netns
 in_netns()
 {
 	local ns=$1
 
 	shift
-	nsenter --net="/var/run/netns/$ns" "$@"
+	nsenter --net="$NETNS_RUN_DIR/$ns" "$@"
 }
 
 # cleanup_ns NS...: kill what runs in each namespace and delete it.

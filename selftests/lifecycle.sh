@@ -57,7 +57,7 @@ flood()
 
 	for a in "$@"; do
 		# shellcheck disable=SC2086
-		in_netns "$EDGE" ping ${PING_ARGS:--f} -q -w 300 "$a" \
+		nsenter --net="$NETNS_RUN_DIR/$EDGE" ping ${PING_ARGS:--f} -q -w 300 "$a" \
 			>/dev/null 2>&1 &
 		FLOOD_PIDS+=($!)
 	done

@@ -53,7 +53,7 @@ monitor_start()
 	MON_FILE[$name]=$ERDEV_TMP/monitor-$name
 	MON_NS[$name]=$ns
 	: >"${MON_FILE[$name]}"
-	in_netns "$ns" "${MON_WRAP[@]}" "$ERCFG" monitor "$@" >"${MON_FILE[$name]}" \
+	nsenter --net="$NETNS_RUN_DIR/$ns" "${MON_WRAP[@]}" "$ERCFG" monitor "$@" >"${MON_FILE[$name]}" \
 		2>"${MON_FILE[$name]}.err" &
 	MON_PID[$name]=$!
 	defer monitor_stop "$name"

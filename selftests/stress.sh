@@ -387,8 +387,8 @@ nic_round()
 	local t0 t1
 
 	round_circuits "$NR" eth4 eth4 11 10.40.0 || return 1
-	round_bg in_netns "$NR" ping -f -i 0.005 -q -w 60 10.40.0.2
-	round_bg in_netns "$MSEE2" ping -f -i 0.005 -q -w 60 10.40.0.1
+	round_bg nsenter --net="$NETNS_RUN_DIR/$NR" ping -f -i 0.005 -q -w 60 10.40.0.2
+	round_bg nsenter --net="$NETNS_RUN_DIR/$MSEE2" ping -f -i 0.005 -q -w 60 10.40.0.1
 	flowing "$NR" r11.p0 "$MSEE2" r11.20 || return 1
 	t0=$(timestamp_ms)
 	ip -n "$NR" link del eth4 || return 1
@@ -424,7 +424,7 @@ netns_round()
 	setup_ns E2 || return 1
 	ns=$E2
 	round_circuits "$ns" eth0 eth5 31 10.41.0 || return 1
-	round_bg in_netns "$MSEE2" ping -f -i 0.005 -q -w 60 10.41.0.1
+	round_bg nsenter --net="$NETNS_RUN_DIR/$MSEE2" ping -f -i 0.005 -q -w 60 10.41.0.1
 	round_bg bash -c 'while "$0" -n "$1" circuit add x stag 99 primary eth0 &&
 		"$0" -n "$1" circuit del x; do :; done' "$ERCFG" "$ns"
 	flowing "$ns" r31.p0 || return 1
