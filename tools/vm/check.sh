@@ -243,15 +243,16 @@ for k in "${names[@]}"; do
 done
 # lane_cost KERNEL: seconds of VM time its run of the suite takes, as
 # measured on a 2-core machine with both lanes busy (README, "Two
-# commands"): what the two lanes are balanced on. The five lanes split
-# as debug + newest and 5.10 + 6.12 + 6.1.
+# commands"; Documentation/testing.rst, "Two VMs on two cores"): what the
+# two lanes are balanced on. The five lanes split as debug + 6.1 and
+# 5.10 + 6.12 + newest.
 lane_cost() {
 	case "$1" in
-	debug*) echo 3300 ;;
-	5.10) echo 1800 ;;
-	6.12) echo 1650 ;;
-	newest) echo 1150 ;;
-	*) echo 900 ;;
+	debug*) echo 3600 ;;
+	5.10) echo 1500 ;;
+	6.12) echo 1300 ;;
+	newest) echo 1100 ;;
+	*) echo 850 ;;
 	esac
 }
 lane_a=() lane_b=()

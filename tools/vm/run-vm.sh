@@ -95,15 +95,16 @@ for v in ${GUEST_ENV:-}; do
 	echo "export $v='${!v}'" >>"$run/env"
 done
 
-# TCG threading: single-threaded, on every kernel. With multi-threaded
-# TCG a 6.12 guest once hit "Oops: int3" in netif_rx_internal, at a static
+# TCG threading. Stock kernels: single-threaded. With multi-threaded TCG
+# a 6.12 guest once hit "Oops: int3" in netif_rx_internal, at a static
 # branch being patched (text_poke_bp) while the other vCPU ran it:
 # cross-modifying code that MTTCG does not handle reliably. Both vCPUs
 # still exist (the guest still runs SMP code paths); they take turns on
-# one host thread. It is the faster choice for make check too, whose two
-# VMs share two host cores: the debug kernel's counters.sh took 173 s
-# single-threaded and 198 s multi-threaded beside one busy host thread
-# (2026-12-08), its two vCPU threads preempting each other's lock holders.
+# one host thread. The debug kernel: multi-threaded. Single-threaded, its
+# counters.sh was faster beside one busy host thread (173 s against 198
+# s, 2026-12-08), but stress.sh's NIC-removal round under its load took
+# 614 s in a five-lane make check, against 43 s multi-threaded: the load's
+# floods and loops get one host thread for both vCPUs.
 #
 # -cpu max,-la57: no 5-level paging. With it the debug kernel takes a
 # KASAN "wild-memory-access" in an early-boot interrupt (cpu_detect ->
@@ -144,7 +145,7 @@ if [ "$accel" = tcg ] && [ "$icount" != off ]; then
 	icount_append=maxcpus=1
 	stall_mult=2
 else
-	tcg_thread=${QEMU_TCG_THREAD:-single}
+	tcg_thread=${QEMU_TCG_THREAD:-$([ $debug = 1 ] && echo multi || echo single)}
 	cpu=${VM_CPU:-max,-la57}
 	icount_args=()
 	icount_append=
