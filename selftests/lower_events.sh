@@ -92,9 +92,7 @@ uc_list()
 # core leaves on without checksum offload (on 8021q's devices too).
 offload_states()
 {
-	in_netns "$EDGE" ethtool -k "$1" | awk '
-		$1 == "tx-checksumming:" || $1 == "tx-tcp-segmentation:" {
-			print $2 }' | paste -sd' '
+	ethtool_kv "$EDGE" "$1" -k | ethtool_pick tx-checksumming tx-tcp-segmentation
 }
 
 mtu_max()
